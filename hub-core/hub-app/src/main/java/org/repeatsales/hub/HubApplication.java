@@ -1,0 +1,21 @@
+package org.repeatsales.hub;
+
+import java.util.Arrays;
+import org.repeatsales.hub.bench.ImportBenchmark;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** The hub: {@code java -jar hub-app-exec.jar} runs it; {@code ... bench-import} runs the import benchmark. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class HubApplication {
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("bench-import")) {
+            ImportBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        SpringApplication.run(HubApplication.class, args);
+    }
+}

@@ -1,0 +1,52 @@
+package org.repeatsales.hub.config;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Everything an admin can set under {@code hub.*} (see config/application.yml for the documented
+ * defaults).
+ *
+ * @param dataDir runtime state: embedded PostgreSQL, inbox, uploads, plugin folder
+ * @param timezone zone of the business: receipt times without a zone are read in it
+ * @param mappingsDir folder of named CSV/Excel column mappings
+ */
+@ConfigurationProperties("hub")
+public record HubProperties(
+        @DefaultValue("data") Path dataDir,
+        @DefaultValue("Europe/Moscow") ZoneId timezone,
+        @DefaultValue("config/mappings") Path mappingsDir,
+        @DefaultValue Db db,
+        @DefaultValue Inbox inbox,
+        @DefaultValue Imports imports,
+        @DefaultValue Demo demo) {
+
+    /**
+     * The store. With an empty {@code url} the hub starts its own PostgreSQL under
+     * {@code dataDir/pg}.
+     */
+    public record Db(@DefaultValue("") String url, @DefaultValue("") String user, @DefaultValue("") String password) {
+
+        public boolean isEmbedded() {
+            return url == null || url.isBlank();
+        }
+    }
+
+    /** The watched folder for dropped files; empty {@code dir} means {@code dataDir/inbox}. */
+    public record Inbox(@DefaultValue("true") boolean enabled, @DefaultValue("") String dir) {
+    }
+
+    /** @param batchRows data records per committed batch: the unit of progress and of crash recovery */
+    public record Imports(@DefaultValue("20000") int batchRows, @DefaultValue("1000") int reportRejections) {
+    }
+
+    /** @param file demo sales shipped with the hub, loaded into an empty store when enabled */
+    public record Demo(@DefaultValue("false") boolean enabled, @DefaultValue("config/demo/demo-sales.csv.gz") Path file) {
+    }
+
+    public Path inboxDir() {
+        return inbox.dir() == null || inbox.dir().isBlank() ? dataDir.resolve("inbox") : Path.of(inbox.dir());
+    }
+}

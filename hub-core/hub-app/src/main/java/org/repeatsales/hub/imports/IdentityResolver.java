@@ -1,0 +1,289 @@
+package org.repeatsales.hub.imports;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.repeatsales.hub.ingest.Buyer;
+import org.repeatsales.hub.ingest.ReceiptRecord;
+
+/**
+ * Finds the client behind each receipt of a batch, creating clients for people seen for the first
+ * time and merging clients that turn out to be one person (a receipt names the phone of one and
+ * the e-mail of another).
+ *
+ * <p>Works set-wise on a whole batch: one query reads the identities already known, one COPY
+ * writes the new ones. It must run under the ingest lock, inside the batch's transaction.
+ */
+final class IdentityResolver {
+
+    /** Which client each receipt belongs to, and the clients whose statistics the merges changed. */
+    record Resolution(Map<ReceiptRecord, Long> clientOf, Set<Long> mergedInto) {
+    }
+
+    private record Key(String kind, String value) {
+    }
+
+    private final Connection connection;
+
+    IdentityResolver(Connection connection) {
+        this.connection = connection;
+    }
+
+    Resolution resolve(List<ReceiptRecord> receipts) throws SQLException {
+        Map<ReceiptRecord, Long> clientOf = new IdentityHashMap<>();
+        Map<Key, Integer> index = new LinkedHashMap<>();
+        List<ReceiptRecord> known = new ArrayList<>();
+        UnionFind groups = new UnionFind();
+        for (ReceiptRecord r : receipts) {
+            List<Key> keys = keysOf(r);
+            if (keys.isEmpty()) {
+                continue;
+            }
+            known.add(r);
+            int first = -1;
+            for (Key k : keys) {
+                int i = index.computeIfAbsent(k, x -> groups.add());
+                if (first < 0) {
+                    first = i;
+                } else {
+                    groups.union(first, i);
+                }
+            }
+        }
+        if (known.isEmpty()) {
+            return new Resolution(clientOf, Set.of());
+        }
+
+        // Clients already known for any key, per group of keys that belong to one person.
+        Map<Key, Long> existing = loadExisting(index.keySet());
+        Map<Integer, TreeSet<Long>> clientsOfGroup = new HashMap<>();
+        existing.forEach((key, clientId) ->
+                clientsOfGroup.computeIfAbsent(groups.find(index.get(key)), g -> new TreeSet<>()).add(clientId));
+
+        Set<Long> mergedInto = new java.util.HashSet<>();
+        Map<Integer, Long> clientOfGroup = new HashMap<>();
+        for (Map.Entry<Integer, TreeSet<Long>> e : clientsOfGroup.entrySet()) {
+            TreeSet<Long> ids = e.getValue();
+            long survivor = ids.first();
+            clientOfGroup.put(e.getKey(), survivor);
+            if (ids.size() > 1) {
+                merge(survivor, new ArrayList<>(ids.tailSet(survivor, false)));
+                mergedInto.add(survivor);
+            }
+        }
+
+        // Profiles: the latest receipt of the batch wins for each field it carries.
+        Map<Integer, Profile> profiles = new LinkedHashMap<>();
+        for (ReceiptRecord r : known) {
+            int group = groups.find(index.get(keysOf(r).get(0)));
+            profiles.computeIfAbsent(group, g -> new Profile()).take(r.buyer());
+        }
+
+        List<Integer> newGroups = profiles.keySet().stream().filter(g -> !clientOfGroup.containsKey(g)).toList();
+        List<Long> newIds = allocateClientIds(newGroups.size());
+        CopyRows newClients = new CopyRows();
+        for (int i = 0; i < newGroups.size(); i++) {
+            long id = newIds.get(i);
+            clientOfGroup.put(newGroups.get(i), id);
+            Profile p = profiles.get(newGroups.get(i));
+            newClients.number(id).text(p.name).text(p.phone).text(p.email).date(p.birthday).text(p.city).endRow();
+        }
+        newClients.copyInto(connection, "client (id, name, phone, email, birthday, city)");
+        fillMissingProfile(profiles, clientOfGroup, new java.util.HashSet<>(newGroups));
+
+        CopyRows newIdentities = new CopyRows();
+        Map<Key, String> sourceOfKey = new HashMap<>();
+        for (ReceiptRecord r : known) {
+            for (Key k : keysOf(r)) {
+                sourceOfKey.putIfAbsent(k, r.source());
+            }
+        }
+        for (Map.Entry<Key, Integer> e : index.entrySet()) {
+            if (!existing.containsKey(e.getKey())) {
+                newIdentities.number(clientOfGroup.get(groups.find(e.getValue())))
+                        .text(e.getKey().kind()).text(e.getKey().value()).text(sourceOfKey.get(e.getKey())).endRow();
+            }
+        }
+        newIdentities.copyInto(connection, "client_identity (client_id, kind, value, source)");
+
+        for (ReceiptRecord r : known) {
+            clientOf.put(r, clientOfGroup.get(groups.find(index.get(keysOf(r).get(0)))));
+        }
+        return new Resolution(clientOf, mergedInto);
+    }
+
+    static List<Key> keysOf(ReceiptRecord r) {
+        Buyer b = r.buyer();
+        List<Key> keys = new ArrayList<>(3);
+        if (b.phone() != null) {
+            keys.add(new Key("phone", b.phone()));
+        }
+        if (b.email() != null) {
+            keys.add(new Key("email", b.email()));
+        }
+        if (b.sourceKey() != null) {
+            keys.add(new Key("source_key", r.source() + ":" + b.sourceKey()));
+        }
+        return keys;
+    }
+
+    private Map<Key, Long> loadExisting(Set<Key> keys) throws SQLException {
+        String[] kinds = new String[keys.size()];
+        String[] values = new String[keys.size()];
+        int i = 0;
+        for (Key k : keys) {
+            kinds[i] = k.kind();
+            values[i++] = k.value();
+        }
+        Map<Key, Long> existing = new HashMap<>();
+        try (PreparedStatement st = connection.prepareStatement(
+                "select i.kind, i.value, i.client_id from client_identity i"
+                        + " join unnest(?::text[], ?::text[]) as k(kind, value) on i.kind = k.kind and i.value = k.value")) {
+            st.setArray(1, connection.createArrayOf("text", kinds));
+            st.setArray(2, connection.createArrayOf("text", values));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    existing.put(new Key(rs.getString(1), rs.getString(2)), rs.getLong(3));
+                }
+            }
+        }
+        return existing;
+    }
+
+    private List<Long> allocateClientIds(int count) throws SQLException {
+        List<Long> ids = new ArrayList<>(count);
+        if (count == 0) {
+            return ids;
+        }
+        try (PreparedStatement st = connection.prepareStatement(
+                "select nextval('client_id_seq') from generate_series(1, ?)")) {
+            st.setInt(1, count);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Existing clients keep what they have; fields they lack are filled from this batch. */
+    private void fillMissingProfile(Map<Integer, Profile> profiles, Map<Integer, Long> clientOfGroup, Set<Integer> created)
+            throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        List<String> phones = new ArrayList<>();
+        List<String> emails = new ArrayList<>();
+        List<String> cities = new ArrayList<>();
+        List<java.sql.Date> birthdays = new ArrayList<>();
+        profiles.forEach((group, p) -> {
+            if (!created.contains(group)) {
+                ids.add(clientOfGroup.get(group));
+                names.add(p.name);
+                phones.add(p.phone);
+                emails.add(p.email);
+                cities.add(p.city);
+                birthdays.add(p.birthday == null ? null : java.sql.Date.valueOf(p.birthday));
+            }
+        });
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement(
+                "update client c set name = coalesce(c.name, v.name), phone = coalesce(c.phone, v.phone),"
+                        + " email = coalesce(c.email, v.email), birthday = coalesce(c.birthday, v.birthday),"
+                        + " city = coalesce(c.city, v.city), updated_at = now()"
+                        + " from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::date[], ?::text[])"
+                        + "   as v(id, name, phone, email, birthday, city)"
+                        + " where c.id = v.id and ((c.name is null and v.name is not null)"
+                        + "   or (c.phone is null and v.phone is not null) or (c.email is null and v.email is not null)"
+                        + "   or (c.birthday is null and v.birthday is not null) or (c.city is null and v.city is not null))")) {
+            st.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
+            st.setArray(2, connection.createArrayOf("text", names.toArray()));
+            st.setArray(3, connection.createArrayOf("text", phones.toArray()));
+            st.setArray(4, connection.createArrayOf("text", emails.toArray()));
+            st.setArray(5, connection.createArrayOf("date", birthdays.toArray()));
+            st.setArray(6, connection.createArrayOf("text", cities.toArray()));
+            st.executeUpdate();
+        }
+    }
+
+    /** Moves everything of the absorbed clients to the survivor (the oldest id) and deletes them. */
+    private void merge(long survivor, List<Long> absorbed) throws SQLException {
+        Array others = connection.createArrayOf("bigint", absorbed.toArray());
+        execute("update client s set name = coalesce(s.name, o.name), phone = coalesce(s.phone, o.phone),"
+                + " email = coalesce(s.email, o.email), birthday = coalesce(s.birthday, o.birthday),"
+                + " city = coalesce(s.city, o.city), updated_at = now()"
+                + " from (select * from client where id = any(?) order by id limit 1) o where s.id = ?", others, survivor);
+        execute("update receipt set client_id = ? where client_id = any(?)", survivor, others);
+        execute("update client_identity set client_id = ? where client_id = any(?)", survivor, others);
+        execute("delete from client_stats where client_id = any(?)", others);
+        execute("delete from client where id = any(?)", others);
+    }
+
+    private void execute(String sql, Object... parameters) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                st.setObject(i + 1, parameters[i]);
+            }
+            st.executeUpdate();
+        }
+    }
+
+    /** The buyer's details as the batch tells them, later receipts overriding earlier ones. */
+    private static final class Profile {
+        String name;
+        String phone;
+        String email;
+        java.time.LocalDate birthday;
+        String city;
+
+        void take(Buyer b) {
+            name = b.name() != null ? b.name() : name;
+            phone = b.phone() != null ? b.phone() : phone;
+            email = b.email() != null ? b.email() : email;
+            birthday = b.birthday() != null ? b.birthday() : birthday;
+            city = b.city() != null ? b.city() : city;
+        }
+    }
+
+    /** Groups identity keys that one receipt shows to belong to the same person. */
+    private static final class UnionFind {
+        private int[] parent = new int[256];
+        private int size;
+
+        int add() {
+            if (size == parent.length) {
+                parent = java.util.Arrays.copyOf(parent, size * 2);
+            }
+            parent[size] = size;
+            return size++;
+        }
+
+        int find(int i) {
+            while (parent[i] != i) {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            return i;
+        }
+
+        void union(int a, int b) {
+            int ra = find(a);
+            int rb = find(b);
+            if (ra != rb) {
+                parent[Math.max(ra, rb)] = Math.min(ra, rb);
+            }
+        }
+    }
+}

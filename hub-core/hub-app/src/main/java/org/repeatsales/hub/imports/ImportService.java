@@ -1,0 +1,99 @@
+package org.repeatsales.hub.imports;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.repeatsales.hub.config.HubProperties;
+import org.repeatsales.hub.ingest.FileFormat;
+import org.repeatsales.hub.ingest.MappingCatalog;
+import org.repeatsales.hub.ingest.ReadResult;
+import org.repeatsales.hub.ingest.SalesFileReader;
+import org.repeatsales.hub.ingest.UnreadableFileException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Imports one sales file into the store: opens an import run, streams the file through the
+ * reader into the batch writer, and closes the run with its counts. Whatever happens, the run
+ * record says what was read, stored and rejected.
+ */
+@Service
+public class ImportService {
+
+    private static final Logger log = LoggerFactory.getLogger(ImportService.class);
+
+    private final DataSource dataSource;
+    private final ImportRuns runs;
+    private final HubProperties hub;
+
+    ImportService(DataSource dataSource, ImportRuns runs, HubProperties hub) {
+        this.dataSource = dataSource;
+        this.runs = runs;
+        this.hub = hub;
+    }
+
+    /** What to import and how to call it in the run record. */
+    public record ImportRequest(Path file, String fileName, String source, FileFormat format, String mapping) {
+    }
+
+    public ImportReport importFile(ImportRequest request) {
+        Long size = sizeOf(request.file());
+        long runId = runs.start(request.source(), request.fileName(),
+                request.format() == null ? null : request.format().id(), request.mapping(), size);
+        log.info("Import run {} started: {} from {}", runId, request.fileName(), request.source());
+        String status;
+        String message;
+        String format = request.format() == null ? null : request.format().id();
+        String mapping = request.mapping();
+        ReceiptBatchWriter writer = null;
+        try (Connection connection = dataSource.getConnection()) {
+            // Mappings are read for every import, so a layout an admin adds to config/mappings is
+            // used at once, without a restart.
+            SalesFileReader reader = new SalesFileReader(MappingCatalog.load(hub.mappingsDir()), hub.timezone());
+            writer = new ReceiptBatchWriter(connection, runId, hub.imports().batchRows(), size);
+            ReadResult result = reader.read(request.file(), request.format(), request.mapping(), writer);
+            format = result.format().id();
+            mapping = result.mapping();
+            writer.finish(result.bytes());
+            status = "succeeded";
+            message = describe(result, writer.counts());
+            connection.setAutoCommit(true);
+        } catch (UnreadableFileException e) {
+            status = "failed";
+            message = e.getMessage();
+        } catch (IOException e) {
+            status = "failed";
+            message = "Cannot read " + request.fileName() + ": " + e.getMessage();
+        } catch (SQLException | RuntimeException e) {
+            log.error("Import run {} failed", runId, e);
+            status = "failed";
+            message = "Import stopped: " + e.getMessage()
+                    + (writer != null && writer.counts().rowsRead() > 0
+                            ? " (" + writer.counts().rowsRead() + " rows before it are stored; import the file again to complete it)"
+                            : "");
+        }
+        runs.finish(runId, status, message, format, mapping);
+        ImportReport report = runs.report(runId, hub.imports().reportRejections()).orElseThrow();
+        log.info("Import run {} {}: read {}, inserted {}, updated {}, unchanged {}, rejected {}", runId, status,
+                report.rowsRead(), report.inserted(), report.updated(), report.unchanged(), report.rejected());
+        return report;
+    }
+
+    private static String describe(ReadResult result, ImportCounts counts) {
+        String encoding = result.encoding() == null ? "" : ", encoding " + result.encoding();
+        return "Read " + counts.rowsRead() + " rows as " + result.format().id()
+                + (result.mapping() == null ? "" : " with mapping " + result.mapping()) + encoding;
+    }
+
+    private static Long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package org.repeatsales.hub;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.test.util.TestPropertyValues;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * One real PostgreSQL per test JVM, and a fresh database in it for every Spring context, so test
+ * classes never see each other's rows. Registered for all contexts in META-INF/spring.factories.
+ */
+public class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static EmbeddedPostgres postgres;
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        String database = "hub_test_" + DATABASES.incrementAndGet();
+        EmbeddedPostgres pg = server();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("create database " + database);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create test database " + database, e);
+        }
+        TestPropertyValues.of(
+                "hub.db.url=" + pg.getJdbcUrl("postgres", database),
+                "hub.db.user=postgres",
+                "hub.data-dir=target/test-data/" + database)
+                .applyTo(context);
+    }
+
+    /** The JVM's server, started on first use and stopped when the JVM exits. */
+    public static synchronized EmbeddedPostgres server() {
+        if (postgres == null) {
+            try {
+                postgres = EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot start the embedded PostgreSQL for tests", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException ignored) {
+                    // the JVM is exiting; the server's directory is temporary
+                }
+            }));
+        }
+        return postgres;
+    }
+}
