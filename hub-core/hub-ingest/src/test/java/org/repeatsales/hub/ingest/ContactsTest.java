@@ -1,0 +1,123 @@
+package org.repeatsales.hub.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullAndEmptySource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ContactsTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"8 916 123-45-67", "+7 (916) 123-45-67", "79161234567", "9161234567", "8(916)1234567",
+            "+79161234567", " 8-916-123-45-67 ", "8\u00a0916\u00a0123\u00a045\u00a067"})
+    void shouldNormaliseRussianMobileWrittenAnyWayToE164(String raw) {
+        assertThat(Contacts.phone(raw)).isEqualTo("+79161234567");
+    }
+
+    @Test
+    void shouldNormaliseMoscowLandlineWithTrunkPrefix() {
+        assertThat(Contacts.phone("8 (495) 123-45-67")).isEqualTo("+74951234567");
+    }
+
+    @Test
+    void shouldKeepBelarusianNumberInternational() {
+        assertThat(Contacts.phone("+375 29 123-45-67")).isEqualTo("+375291234567");
+    }
+
+    @Test
+    void shouldKeepGermanNumberInternational() {
+        assertThat(Contacts.phone("+49 30 12345678")).isEqualTo("+493012345678");
+    }
+
+    @Test
+    void shouldDialAbroadThroughRussianInternationalPrefix() {
+        assertThat(Contacts.phone("8 10 49 30 12345678")).isEqualTo("+493012345678");
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"   ", "none", "нет", "-", "garbage", "12345", "+7 (000) 000-00-00", "8 916 123-45-67-89-01-23",
+            "ivanov79161234567@mail.ru"})
+    void shouldReturnNullForMissingOrInvalidPhone(String raw) {
+        assertThat(Contacts.phone(raw)).isNull();
+    }
+
+    @Test
+    void shouldLowerCaseAndTrimEmail() {
+        assertThat(Contacts.email("  Maria.Ivanova@Mail.RU ")).isEqualTo("maria.ivanova@mail.ru");
+    }
+
+    @Test
+    void shouldStripMailtoPrefix() {
+        assertThat(Contacts.email("MAILTO:shop@yandex.ru")).isEqualTo("shop@yandex.ru");
+    }
+
+    @Test
+    void shouldAcceptCyrillicDomain() {
+        assertThat(Contacts.email("клиент@почта.рф")).isEqualTo("клиент@почта.рф");
+    }
+
+    @ParameterizedTest
+    @NullAndEmptySource
+    @ValueSource(strings = {"none", "ivanov@", "@mail.ru", "ivanov@mail", "ivan ov@mail.ru", "a@b@mail.ru", "user@host.1",
+            "8 916 123-45-67"})
+    void shouldReturnNullForWhatIsNotAnEmail(String raw) {
+        assertThat(Contacts.email(raw)).isNull();
+    }
+
+    @Test
+    void shouldTreatNoneAsAnonymousBuyer() {
+        assertThat(Contacts.buyerFromTag1008("none")).isSameAs(Buyer.ANONYMOUS);
+    }
+
+    @Test
+    void shouldTreatMissingTag1008AsAnonymousBuyer() {
+        assertThat(Contacts.buyerFromTag1008(null).isAnonymous()).isTrue();
+    }
+
+    @Test
+    void shouldReadPhoneFromTag1008() {
+        Buyer buyer = Contacts.buyerFromTag1008("+79161234567");
+
+        assertThat(buyer.phone()).isEqualTo("+79161234567");
+        assertThat(buyer.email()).isNull();
+    }
+
+    @Test
+    void shouldReadEmailFromTag1008() {
+        Buyer buyer = Contacts.buyerFromTag1008(" Client@Example.com");
+
+        assertThat(buyer.email()).isEqualTo("client@example.com");
+        assertThat(buyer.phone()).isNull();
+    }
+
+    @Test
+    void shouldTreatUnusableTag1008AsAnonymousBuyer() {
+        assertThat(Contacts.buyerFromTag1008("не указан").isAnonymous()).isTrue();
+    }
+
+    @Test
+    void shouldKeepBuyerNameFromTag1227() {
+        Buyer buyer = Contacts.buyerFromTag1008("89161234567", " ООО «Ромашка» ");
+
+        assertThat(buyer.name()).isEqualTo("ООО «Ромашка»");
+        assertThat(buyer.phone()).isEqualTo("+79161234567");
+    }
+
+    @Test
+    void shouldNormaliseMillionPhonesQuickly() {
+        String[] shapes = {"8 916 123-45-67", "+7 (916) 123-45-67", "79161234567", "9161234567"};
+        long started = System.nanoTime();
+        int normalised = 0;
+        for (int i = 0; i < 1_000_000; i++) {
+            if (Contacts.phone(shapes[i & 3]) != null) {
+                normalised++;
+            }
+        }
+        // generous bound: the fast path does this in well under a second, libphonenumber alone takes several
+        assertThat(System.nanoTime() - started).isLessThan(3_000_000_000L);
+        assertThat(normalised).isEqualTo(1_000_000);
+    }
+}
