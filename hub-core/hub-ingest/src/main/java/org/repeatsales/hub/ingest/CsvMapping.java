@@ -19,8 +19,8 @@ import java.util.Set;
  * @param sheet Excel sheet name; null for the first sheet
  * @param columns canonical field (see {@link #FIELDS}) to the column header in the file
  * @param key fields whose values, joined with {@code |}, make the receipt's natural key
- * @param required fields whose columns must be in the file's header; defaults to the key fields
- *     and {@code purchasedAt}
+ * @param required fields whose columns must be in the file's header; the key fields and
+ *     {@code purchasedAt} are always added
  * @param refundValues values of the {@code operation} column that mean a refund
  */
 public record CsvMapping(
@@ -93,15 +93,17 @@ public record CsvMapping(
                 throw new IllegalArgumentException("mapping '" + name + "': key field '" + k + "' is not in columns");
             }
         }
-        if (required == null || required.isEmpty()) {
-            List<String> defaults = new ArrayList<>(key);
-            if (!defaults.contains(PURCHASED_AT)) {
-                defaults.add(PURCHASED_AT);
+        // nothing can be imported without a date and a key, so their columns are always required
+        List<String> req = new ArrayList<>(required == null ? List.of() : required);
+        for (String implied : key) {
+            if (!req.contains(implied)) {
+                req.add(implied);
             }
-            required = List.copyOf(defaults);
-        } else {
-            required = List.copyOf(required);
         }
+        if (!req.contains(PURCHASED_AT)) {
+            req.add(PURCHASED_AT);
+        }
+        required = List.copyOf(req);
         for (String r : required) {
             if (!columns.containsKey(r)) {
                 throw new IllegalArgumentException("mapping '" + name + "': required field '" + r + "' is not in columns");
