@@ -269,9 +269,10 @@ final class ReceiptAssembler {
         // signs differ between exports (refund rows negative in quantity, amount or both), so compare magnitudes
         BigDecimal expected = r.quantity.abs().multiply(r.price.abs()).subtract(disc);
         if (expected.subtract(r.amount.abs()).abs().compareTo(TOLERANCE) > 0) {
-            r.error("Колонка «" + mapping.column(AMOUNT) + "»: «" + r.rawCell(amount) + "» не сходится с количеством × цену"
-                    + (disc.signum() != 0 ? " − скидку" : "") + ": " + plain(r.quantity.abs()) + " × " + money(r.price.abs())
-                    + (disc.signum() != 0 ? " − " + money(disc) : "") + " = " + money(expected.setScale(2, RoundingMode.HALF_UP)));
+            r.error("Колонка «" + mapping.column(AMOUNT) + "»: «" + r.rawCell(amount) + "» не сходится с расчётом "
+                    + plain(r.quantity.abs()) + " × " + money(r.price.abs())
+                    + (disc.signum() != 0 ? " − " + money(disc) : "") + " = " + money(expected.setScale(2, RoundingMode.HALF_UP))
+                    + (disc.signum() != 0 ? " (количество × цена − скидка)" : " (количество × цена)"));
         }
     }
 
