@@ -70,23 +70,23 @@ public final class SalesFileReader {
                         delimiter = detectDelimiter(text);
                     }
                     CsvTokenizer tokenizer = new CsvTokenizer(text, delimiter);
-                    String[] header = tokenizer.next();
-                    while (header != null && isBlank(header)) {
-                        header = tokenizer.next();
+                    HeaderSearch search = new HeaderSearch(mapping);
+                    String[] header;
+                    CsvMapping found = null;
+                    while ((header = tokenizer.next()) != null && (found = search.offer(header)) == null) {
+                        // title lines above the table
                     }
-                    if (header == null) {
-                        throw new UnreadableFileException("File is empty: there is no header line");
+                    if (found == null) {
+                        throw search.failure();
                     }
                     if (mapping == null) {
-                        CsvMapping matched = mappings.match(Arrays.asList(header));
-                        boolean otherEncoding = matched.fixedEncoding() && !CsvMapping.sameCharset(matched.encoding(), charset);
-                        boolean otherDelimiter = matched.delimiterChar() != 0 && matched.delimiterChar() != delimiter;
-                        mapping = matched;
+                        boolean otherEncoding = found.fixedEncoding() && !CsvMapping.sameCharset(found.encoding(), charset);
+                        boolean otherDelimiter = found.delimiterChar() != 0 && found.delimiterChar() != delimiter;
+                        mapping = found;
                         if ((otherEncoding || otherDelimiter) && pass == 0) {
                             continue;
                         }
                     }
-                    checkHeader(mapping, header);
                     ReceiptAssembler assembler = new ReceiptAssembler(mapping, header, zone, String.valueOf(delimiter), sink);
                     long n = 0;
                     String[] cells;
@@ -113,16 +113,13 @@ public final class SalesFileReader {
         CsvMapping[] mapping = {fixed};
         ReceiptAssembler[] assembler = {null};
         long[] count = {0};
+        HeaderSearch search = new HeaderSearch(fixed);
         rows.read((line, cells) -> {
             if (assembler[0] == null) {
-                if (isBlank(cells)) {
-                    return; // title rows above the table are empty more often than not
+                mapping[0] = search.offer(cells);
+                if (mapping[0] != null) {
+                    assembler[0] = new ReceiptAssembler(mapping[0], nullsToEmpty(cells), zone, XLSX_RAW_DELIMITER, sink);
                 }
-                if (mapping[0] == null) {
-                    mapping[0] = mappings.match(Arrays.asList(nullsToEmpty(cells)));
-                }
-                checkHeader(mapping[0], cells);
-                assembler[0] = new ReceiptAssembler(mapping[0], nullsToEmpty(cells), zone, XLSX_RAW_DELIMITER, sink);
                 return;
             }
             assembler[0].accept(line, cells);
@@ -131,11 +128,57 @@ public final class SalesFileReader {
             }
         });
         if (assembler[0] == null) {
-            throw new UnreadableFileException("The sheet is empty: there is no header row");
+            throw search.failure();
         }
         assembler[0].finish();
         sink.progress(size);
         return new ReadResult(FileFormat.XLSX, mapping[0].name(), null, size);
+    }
+
+    /**
+     * Finds the header row. Reports often start with a title and a blank line before the table,
+     * so rows that fit no mapping are passed over, up to {@link #MAX_TITLE_ROWS}; if none fits,
+     * the failure reported is the one for the widest row, which is most likely the real header.
+     */
+    private final class HeaderSearch {
+        static final int MAX_TITLE_ROWS = 20;
+        private final CsvMapping fixed;
+        private UnreadableFileException widestFailure;
+        private int widest = -1;
+        private int tried;
+
+        HeaderSearch(CsvMapping fixed) {
+            this.fixed = fixed;
+        }
+
+        /** The mapping if {@code cells} is the header, null if it is a row to pass over. */
+        CsvMapping offer(String[] cells) throws UnreadableFileException {
+            if (isBlank(cells)) {
+                return null;
+            }
+            try {
+                CsvMapping m = fixed != null ? fixed : mappings.match(Arrays.asList(nullsToEmpty(cells)));
+                checkHeader(m, cells);
+                return m;
+            } catch (UnreadableFileException e) {
+                int filled = 0;
+                for (String c : cells) {
+                    filled += c == null || c.isBlank() ? 0 : 1;
+                }
+                if (filled > widest) {
+                    widest = filled;
+                    widestFailure = e;
+                }
+                if (++tried >= MAX_TITLE_ROWS) {
+                    throw widestFailure;
+                }
+                return null;
+            }
+        }
+
+        UnreadableFileException failure() {
+            return widestFailure != null ? widestFailure : new UnreadableFileException("File is empty: there is no header row");
+        }
     }
 
     /** An explicitly chosen mapping must still find its required columns in the file. */

@@ -273,4 +273,11 @@ class CsvSalesFileTest {
         assertThat(r.discount()).isEqualTo(new BigDecimal("500.00"));
         assertThat(r.lines().get(0).category()).isEqualTo("Обувь");
     }
+
+    @Test
+    void shouldSkipTitleLinesAboveTheHeader() throws Exception {
+        read(csv(CP1251, "Отчёт о продажах за март 2024", "", HEADER, "15.03.2024;1;;;;Чай;1;100;100"));
+        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.receipts).singleElement().satisfies(r -> assertThat(r.line()).isEqualTo(4));
+    }
 }
