@@ -1,0 +1,486 @@
+package org.repeatsales.hub.ingest;
+
+import static org.repeatsales.hub.ingest.CsvMapping.AMOUNT;
+import static org.repeatsales.hub.ingest.CsvMapping.BIRTHDAY;
+import static org.repeatsales.hub.ingest.CsvMapping.BUYER_NAME;
+import static org.repeatsales.hub.ingest.CsvMapping.CATEGORY;
+import static org.repeatsales.hub.ingest.CsvMapping.CITY;
+import static org.repeatsales.hub.ingest.CsvMapping.CLIENT_KEY;
+import static org.repeatsales.hub.ingest.CsvMapping.DISCOUNT;
+import static org.repeatsales.hub.ingest.CsvMapping.EMAIL;
+import static org.repeatsales.hub.ingest.CsvMapping.ITEM;
+import static org.repeatsales.hub.ingest.CsvMapping.OPERATION;
+import static org.repeatsales.hub.ingest.CsvMapping.PAYMENT;
+import static org.repeatsales.hub.ingest.CsvMapping.PHONE;
+import static org.repeatsales.hub.ingest.CsvMapping.POINT_OF_SALE;
+import static org.repeatsales.hub.ingest.CsvMapping.PRICE;
+import static org.repeatsales.hub.ingest.CsvMapping.PURCHASED_AT;
+import static org.repeatsales.hub.ingest.CsvMapping.QUANTITY;
+import static org.repeatsales.hub.ingest.CsvMapping.RECEIPT_TOTAL;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns rows of cell values (from the CSV tokenizer or the Excel reader alike) into receipts:
+ * one receipt line per row, consecutive rows with the same natural key form one receipt.
+ *
+ * <p>A receipt is passed on as soon as a row with another key arrives, so memory holds one
+ * receipt at a time. Every non-blank row ends in exactly one receipt or one rejection; if any row
+ * of a receipt is bad, the whole receipt is rejected, because importing a receipt with a line
+ * missing would record a wrong purchase.
+ */
+final class ReceiptAssembler {
+
+    /** A run longer than this under one key means a wrongly mapped key column, not a receipt. */
+    static final int MAX_ROWS_PER_RECEIPT = 10_000;
+    static final int MAX_RAW_CHARS = 1000;
+    private static final BigDecimal TOLERANCE = new BigDecimal("0.01");
+
+    private final CsvMapping mapping;
+    private final ZoneId zone;
+    private final String rawDelimiter;
+    private final RecordSink sink;
+    private final int headerWidth;
+
+    private final int[] keyColumns;
+    private final String[] keyNames;
+    private final int[] requiredColumns;
+    private final String[] requiredNames;
+    private final int at;
+    private final int item;
+    private final int category;
+    private final int quantity;
+    private final int price;
+    private final int amount;
+    private final int discount;
+    private final int receiptTotal;
+    private final int payment;
+    private final int pointOfSale;
+    private final int operation;
+    private final int buyerName;
+    private final int phone;
+    private final int email;
+    private final int clientKey;
+    private final int birthday;
+    private final int city;
+
+    private final List<Row> group = new ArrayList<>();
+    private String groupKey;
+    /** Key of a run that grew past {@link #MAX_ROWS_PER_RECEIPT}; its further rows are rejected at once. */
+    private String overflowKey;
+
+    private long rows;
+    private long receipts;
+    private long rejections;
+
+    ReceiptAssembler(CsvMapping mapping, String[] header, ZoneId zone, String rawDelimiter, RecordSink sink) {
+        this.mapping = mapping;
+        this.zone = zone;
+        this.rawDelimiter = rawDelimiter;
+        this.sink = sink;
+        this.headerWidth = header.length;
+        Map<String, Integer> index = Headers.index(header);
+        keyColumns = new int[mapping.key().size()];
+        keyNames = new String[keyColumns.length];
+        for (int i = 0; i < keyColumns.length; i++) {
+            keyNames[i] = mapping.column(mapping.key().get(i));
+            keyColumns[i] = index.getOrDefault(Headers.normalize(keyNames[i]), -1);
+        }
+        requiredColumns = new int[mapping.required().size()];
+        requiredNames = new String[requiredColumns.length];
+        for (int i = 0; i < requiredColumns.length; i++) {
+            requiredNames[i] = mapping.column(mapping.required().get(i));
+            requiredColumns[i] = index.getOrDefault(Headers.normalize(requiredNames[i]), -1);
+        }
+        at = col(index, PURCHASED_AT);
+        item = col(index, ITEM);
+        category = col(index, CATEGORY);
+        quantity = col(index, QUANTITY);
+        price = col(index, PRICE);
+        amount = col(index, AMOUNT);
+        discount = col(index, DISCOUNT);
+        receiptTotal = col(index, RECEIPT_TOTAL);
+        payment = col(index, PAYMENT);
+        pointOfSale = col(index, POINT_OF_SALE);
+        operation = col(index, OPERATION);
+        buyerName = col(index, BUYER_NAME);
+        phone = col(index, PHONE);
+        email = col(index, EMAIL);
+        clientKey = col(index, CLIENT_KEY);
+        birthday = col(index, BIRTHDAY);
+        city = col(index, CITY);
+    }
+
+    private int col(Map<String, Integer> index, String field) {
+        String header = mapping.column(field);
+        return header == null ? -1 : index.getOrDefault(Headers.normalize(header), -1);
+    }
+
+    long rows() {
+        return rows;
+    }
+
+    long receipts() {
+        return receipts;
+    }
+
+    long rejections() {
+        return rejections;
+    }
+
+    /** One data row; rows whose cells are all blank are not data and are ignored. */
+    void accept(long line, String[] cells) {
+        if (isBlank(cells)) {
+            return;
+        }
+        rows++;
+        Row row = parse(line, cells);
+        if (row.key == null) {
+            // cannot belong to any receipt (typically a trailing "Итого" row)
+            flush();
+            reject(row, row.errors);
+            return;
+        }
+        if (row.key.equals(overflowKey)) {
+            reject(row, tooLong(row.key));
+            return;
+        }
+        overflowKey = null;
+        if (!row.key.equals(groupKey)) {
+            flush();
+            groupKey = row.key;
+        }
+        if (group.size() >= MAX_ROWS_PER_RECEIPT) {
+            String reason = tooLong(row.key);
+            for (Row r : group) {
+                reject(r, reason);
+            }
+            group.clear();
+            groupKey = null;
+            overflowKey = row.key;
+            reject(row, reason);
+            return;
+        }
+        group.add(row);
+    }
+
+    /** Passes on the receipt still being collected; call once at the end of the input. */
+    void finish() {
+        flush();
+    }
+
+    private static String tooLong(String key) {
+        return "Чек «" + key + "»: больше " + MAX_ROWS_PER_RECEIPT
+                + " строк подряд с одним номером — похоже, колонка номера чека выбрана неверно";
+    }
+
+    private Row parse(long line, String[] cells) {
+        Row r = new Row(line, cells);
+        for (int i = 0; i < requiredColumns.length; i++) {
+            int c = requiredColumns[i];
+            if (c >= cells.length) {
+                r.error("В строке нет колонки «" + requiredNames[i] + "»: полей " + cells.length + ", а в заголовке " + headerWidth);
+            }
+        }
+        StringBuilder key = null;
+        for (int i = 0; i < keyColumns.length; i++) {
+            String v = cell(cells, keyColumns[i]);
+            if (v == null) {
+                if (keyColumns[i] < cells.length) {
+                    r.error("Колонка «" + keyNames[i] + "»: не заполнена — строку нельзя отнести к чеку");
+                }
+                key = null;
+                break;
+            }
+            if (key == null) {
+                key = new StringBuilder(v);
+            } else {
+                key.append('|').append(v);
+            }
+        }
+        r.key = key == null ? null : key.toString();
+
+        String atRaw = cell(cells, at);
+        if (atRaw == null) {
+            if (at < cells.length) {
+                r.error("Колонка «" + mapping.column(PURCHASED_AT) + "»: не заполнена — нет даты покупки");
+            }
+        } else {
+            try {
+                r.at = Values.instant(atRaw, zone);
+            } catch (IllegalArgumentException e) {
+                r.error(bad(PURCHASED_AT, atRaw, e));
+            }
+        }
+        r.item = cell(cells, item);
+        r.category = cell(cells, category);
+        r.quantity = number(r, cells, quantity, QUANTITY, false);
+        r.price = number(r, cells, price, PRICE, true);
+        r.discount = number(r, cells, discount, DISCOUNT, true);
+        r.amount = number(r, cells, amount, AMOUNT, true);
+        r.receiptTotal = number(r, cells, receiptTotal, RECEIPT_TOTAL, true);
+        r.payment = cell(cells, payment);
+        r.pointOfSale = cell(cells, pointOfSale);
+        r.operation = cell(cells, operation);
+        r.buyerName = cell(cells, buyerName);
+        r.phone = cell(cells, phone);
+        r.email = cell(cells, email);
+        r.clientKey = cell(cells, clientKey);
+        r.birthday = cell(cells, birthday);
+        r.city = cell(cells, city);
+        if (r.errors == null) {
+            checkArithmetic(r);
+        }
+        return r;
+    }
+
+    /** Fills in what the row leaves out and checks that quantity × price − discount = amount. */
+    private void checkArithmetic(Row r) {
+        if (r.quantity == null) {
+            r.quantity = BigDecimal.ONE; // one-receipt-per-row layouts often leave it out
+        }
+        BigDecimal disc = r.discount == null ? BigDecimal.ZERO : r.discount.abs();
+        if (r.amount == null) {
+            if (r.price == null) {
+                if (amount >= 0) {
+                    r.error("Колонка «" + mapping.column(AMOUNT) + "»: не заполнена");
+                } else {
+                    r.error("Колонка «" + mapping.column(PRICE) + "»: не заполнена — не из чего посчитать сумму");
+                }
+                return;
+            }
+            BigDecimal computed = r.quantity.abs().multiply(r.price.abs()).subtract(disc).setScale(2, RoundingMode.HALF_UP);
+            r.amount = r.quantity.signum() < 0 || r.price.signum() < 0 ? computed.negate() : computed;
+            return;
+        }
+        if (r.price == null) {
+            return;
+        }
+        // signs differ between exports (refund rows negative in quantity, amount or both), so compare magnitudes
+        BigDecimal expected = r.quantity.abs().multiply(r.price.abs()).subtract(disc);
+        if (expected.subtract(r.amount.abs()).abs().compareTo(TOLERANCE) > 0) {
+            r.error("Колонка «" + mapping.column(AMOUNT) + "»: «" + r.rawCell(amount) + "» не сходится с расчётом "
+                    + plain(r.quantity.abs()) + " × " + money(r.price.abs())
+                    + (disc.signum() != 0 ? " − " + money(disc) : "") + " = " + money(expected.setScale(2, RoundingMode.HALF_UP))
+                    + (disc.signum() != 0 ? " (количество × цена − скидка)" : " (количество × цена)"));
+        }
+    }
+
+    private BigDecimal number(Row r, String[] cells, int column, String field, boolean isMoney) {
+        String raw = cell(cells, column);
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return isMoney ? Values.money(raw) : Values.quantity(raw);
+        } catch (IllegalArgumentException e) {
+            r.error(bad(field, raw, e));
+            return null;
+        }
+    }
+
+    private String bad(String field, String raw, IllegalArgumentException e) {
+        return "Колонка «" + mapping.column(field) + "»: «" + raw + "» — " + e.getMessage();
+    }
+
+    private void flush() {
+        if (group.isEmpty()) {
+            return;
+        }
+        List<Row> rowsOfReceipt = new ArrayList<>(group);
+        group.clear();
+        String key = groupKey;
+        groupKey = null;
+
+        List<Long> badLines = new ArrayList<>();
+        for (Row r : rowsOfReceipt) {
+            if (r.errors != null) {
+                badLines.add(r.line);
+            }
+        }
+        if (!badLines.isEmpty()) {
+            String others = "Чек «" + key + "» отклонён целиком: " + (badLines.size() == 1
+                    ? "ошибка в строке " + badLines.get(0)
+                    : "ошибки в строках " + joinLines(badLines));
+            for (Row r : rowsOfReceipt) {
+                reject(r, r.errors != null ? r.errors : others);
+            }
+            return;
+        }
+
+        boolean refundByOperation = false;
+        boolean anyNegative = false;
+        boolean anyPositive = false;
+        for (Row r : rowsOfReceipt) {
+            refundByOperation |= mapping.isRefundOperation(r.operation);
+            anyNegative |= r.amount.signum() < 0;
+            anyPositive |= r.amount.signum() > 0;
+        }
+        if (anyNegative && anyPositive) {
+            String reason = "Чек «" + key + "»: в одном чеке строки с положительной и отрицательной суммой — непонятно, продажа это или возврат";
+            for (Row r : rowsOfReceipt) {
+                reject(r, reason);
+            }
+            return;
+        }
+        Row first = rowsOfReceipt.get(0);
+        List<ReceiptLine> lines = new ArrayList<>(rowsOfReceipt.size());
+        BigDecimal sum = BigDecimal.ZERO.setScale(2);
+        BigDecimal discountSum = BigDecimal.ZERO.setScale(2);
+        String payment = null;
+        String pointOfSale = null;
+        String name = null;
+        String phoneRaw = null;
+        String emailRaw = null;
+        String clientKeyRaw = null;
+        String birthdayRaw = null;
+        String cityRaw = null;
+        int n = 0;
+        for (Row r : rowsOfReceipt) {
+            BigDecimal lineAmount = r.amount.abs();
+            sum = sum.add(lineAmount);
+            if (r.discount != null) {
+                discountSum = discountSum.add(r.discount.abs());
+            }
+            lines.add(new ReceiptLine(++n, r.item, r.category, r.quantity.abs(),
+                    r.price == null ? null : r.price.abs(), lineAmount));
+            payment = payment != null ? payment : r.payment;
+            pointOfSale = pointOfSale != null ? pointOfSale : r.pointOfSale;
+            name = name != null ? name : r.buyerName;
+            phoneRaw = phoneRaw != null ? phoneRaw : r.phone;
+            emailRaw = emailRaw != null ? emailRaw : r.email;
+            clientKeyRaw = clientKeyRaw != null ? clientKeyRaw : r.clientKey;
+            birthdayRaw = birthdayRaw != null ? birthdayRaw : r.birthday;
+            cityRaw = cityRaw != null ? cityRaw : r.city;
+        }
+        BigDecimal total = first.receiptTotal != null ? first.receiptTotal.abs() : sum;
+        Buyer buyer = new Buyer(name, Contacts.phone(phoneRaw), Contacts.email(emailRaw), clientKeyRaw, birthday(birthdayRaw), cityRaw);
+        if (buyer.equals(Buyer.ANONYMOUS)) {
+            buyer = Buyer.ANONYMOUS;
+        }
+        ReceiptRecord receipt = new ReceiptRecord(mapping.source(), key, first.line, rowsOfReceipt.size(), first.at,
+                total, discountSum, payment, pointOfSale, refundByOperation || anyNegative, buyer, lines);
+        receipts++;
+        sink.receipt(receipt);
+    }
+
+    /** A birthday that does not parse is dropped rather than costing the sale. */
+    private static LocalDate birthday(String raw) {
+        try {
+            return Values.date(raw);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private void reject(Row r, String reason) {
+        rejections++;
+        sink.rejected(new Rejection(r.line, r.raw(rawDelimiter), reason));
+    }
+
+    private static String joinLines(List<Long> lines) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < lines.size() && i < 10; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            sb.append(lines.get(i));
+        }
+        if (lines.size() > 10) {
+            sb.append(" и ещё ").append(lines.size() - 10);
+        }
+        return sb.toString();
+    }
+
+    private static String cell(String[] cells, int column) {
+        if (column < 0 || column >= cells.length) {
+            return null;
+        }
+        String v = cells[column];
+        if (v == null) {
+            return null;
+        }
+        v = v.strip();
+        return v.isEmpty() ? null : v;
+    }
+
+    private static boolean isBlank(String[] cells) {
+        for (String c : cells) {
+            if (c != null && !c.isBlank()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String money(BigDecimal v) {
+        DecimalFormat f = new DecimalFormat("0.00", DecimalFormatSymbols.getInstance(Locale.forLanguageTag("ru")));
+        return f.format(v);
+    }
+
+    private static String plain(BigDecimal v) {
+        return v.stripTrailingZeros().toPlainString().replace('.', ',');
+    }
+
+    /** One parsed row, kept until its receipt is complete. */
+    private static final class Row {
+        final long line;
+        final String[] cells;
+        String errors;
+        String key;
+        Instant at;
+        String item;
+        String category;
+        BigDecimal quantity;
+        BigDecimal price;
+        BigDecimal discount;
+        BigDecimal amount;
+        BigDecimal receiptTotal;
+        String payment;
+        String pointOfSale;
+        String operation;
+        String buyerName;
+        String phone;
+        String email;
+        String clientKey;
+        String birthday;
+        String city;
+
+        Row(long line, String[] cells) {
+            this.line = line;
+            this.cells = cells;
+        }
+
+        void error(String reason) {
+            errors = errors == null ? reason : errors + "; " + reason;
+        }
+
+        String rawCell(int column) {
+            String v = cell(cells, column);
+            return v == null ? "" : v;
+        }
+
+        String raw(String delimiter) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < cells.length && sb.length() <= MAX_RAW_CHARS; i++) {
+                if (i > 0) {
+                    sb.append(delimiter);
+                }
+                if (cells[i] != null) {
+                    sb.append(cells[i]);
+                }
+            }
+            return sb.length() > MAX_RAW_CHARS ? sb.substring(0, MAX_RAW_CHARS) : sb.toString();
+        }
+    }
+}
