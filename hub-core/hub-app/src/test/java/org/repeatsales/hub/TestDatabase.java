@@ -13,7 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * One real PostgreSQL per test JVM, and a fresh database in it for every Spring context, so test
- * classes never see each other's rows. Registered for all contexts in META-INF/spring.factories.
+ * classes never see each other's rows (nor files left by an earlier run in target/). Registered for all contexts in META-INF/spring.factories.
  */
 public class TestDatabase implements ApplicationContextInitializer<ConfigurableApplicationContext> {
 
@@ -32,7 +32,7 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
         TestPropertyValues.of(
                 "hub.db.url=" + pg.getJdbcUrl("postgres", database),
                 "hub.db.user=postgres",
-                "hub.data-dir=target/test-data/" + database)
+                "hub.data-dir=target/test-data/" + ProcessHandle.current().pid() + "/" + database)
                 .applyTo(context);
     }
 

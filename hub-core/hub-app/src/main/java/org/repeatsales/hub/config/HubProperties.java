@@ -15,9 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("hub")
 public record HubProperties(
-        @DefaultValue("data") Path dataDir,
+        @DefaultValue("data") String dataDir,
         @DefaultValue("Europe/Moscow") ZoneId timezone,
-        @DefaultValue("config/mappings") Path mappingsDir,
+        @DefaultValue("config/mappings") String mappingsDir,
         @DefaultValue Db db,
         @DefaultValue Inbox inbox,
         @DefaultValue Imports imports,
@@ -43,10 +43,23 @@ public record HubProperties(
     }
 
     /** @param file demo sales shipped with the hub, loaded into an empty store when enabled */
-    public record Demo(@DefaultValue("false") boolean enabled, @DefaultValue("config/demo/demo-sales.csv.gz") Path file) {
+    public record Demo(@DefaultValue("false") boolean enabled, @DefaultValue("config/demo/demo-sales.csv.gz") String file) {
+
+        public Path filePath() {
+            return Path.of(file);
+        }
+    }
+
+    // Paths are bound as strings: Spring's resource-based conversion would mangle "../x".
+    public Path dataPath() {
+        return Path.of(dataDir);
+    }
+
+    public Path mappingsPath() {
+        return Path.of(mappingsDir);
     }
 
     public Path inboxDir() {
-        return inbox.dir() == null || inbox.dir().isBlank() ? dataDir.resolve("inbox") : Path.of(inbox.dir());
+        return inbox.dir() == null || inbox.dir().isBlank() ? dataPath().resolve("inbox") : Path.of(inbox.dir());
     }
 }

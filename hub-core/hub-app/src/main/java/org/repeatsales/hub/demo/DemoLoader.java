@@ -49,11 +49,11 @@ class DemoLoader implements ApplicationRunner {
             log.info("Demo data not loaded: the store already has receipts");
             return;
         }
-        Path demo = hub.demo().file();
+        Path demo = hub.demo().filePath();
         if (!Files.exists(demo)) {
             throw new IllegalStateException("Demo data file " + demo.toAbsolutePath() + " is missing (hub.demo.file)");
         }
-        Path csv = Files.createDirectories(hub.dataDir().resolve("uploads")).resolve("demo-sales.csv");
+        Path csv = Files.createDirectories(hub.dataPath().resolve("uploads")).resolve("demo-sales.csv");
         try (InputStream in = demo.toString().endsWith(".gz") ? new GZIPInputStream(Files.newInputStream(demo)) : Files.newInputStream(demo)) {
             Files.copy(in, csv, StandardCopyOption.REPLACE_EXISTING);
         }

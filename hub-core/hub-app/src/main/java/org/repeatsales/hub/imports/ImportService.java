@@ -53,7 +53,7 @@ public class ImportService {
         try (Connection connection = dataSource.getConnection()) {
             // Mappings are read for every import, so a layout an admin adds to config/mappings is
             // used at once, without a restart.
-            SalesFileReader reader = new SalesFileReader(MappingCatalog.load(hub.mappingsDir()), hub.timezone());
+            SalesFileReader reader = new SalesFileReader(MappingCatalog.load(hub.mappingsPath()), hub.timezone());
             writer = new ReceiptBatchWriter(connection, runId, hub.imports().batchRows(), size);
             ReadResult result = reader.read(request.file(), request.format(), request.mapping(), writer);
             format = result.format().id();

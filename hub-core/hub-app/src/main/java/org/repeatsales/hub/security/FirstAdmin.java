@@ -56,7 +56,7 @@ class FirstAdmin implements ApplicationRunner {
     }
 
     private void writeLauncherToken() throws IOException {
-        Path file = hub.dataDir().resolve("cli-token");
+        Path file = hub.dataPath().resolve("cli-token");
         if (Files.exists(file) && users.tokenIsValid(Files.readString(file).trim())) {
             return;
         }

@@ -15,7 +15,7 @@ class StoreConfiguration {
 
     @Bean
     EmbeddedStoreHolder embeddedStore(HubProperties hub) {
-        return new EmbeddedStoreHolder(hub.db().isEmbedded() ? EmbeddedStore.start(hub.dataDir().resolve("pg")) : null);
+        return new EmbeddedStoreHolder(hub.db().isEmbedded() ? EmbeddedStore.start(hub.dataPath().resolve("pg")) : null);
     }
 
     @Bean

@@ -99,7 +99,7 @@ class ImportController {
     private ResponseEntity<?> importStream(InputStream in, String name, String format, String mapping, String accept)
             throws IOException {
         FileFormat fileFormat = format == null || format.isBlank() ? null : FileFormat.of(format);
-        Path uploads = hub.dataDir().resolve("uploads");
+        Path uploads = hub.dataPath().resolve("uploads");
         Files.createDirectories(uploads);
         Path copy = uploads.resolve(UUID.randomUUID() + "-" + safe(name));
         try {

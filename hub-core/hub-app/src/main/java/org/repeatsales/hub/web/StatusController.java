@@ -51,7 +51,7 @@ class StatusController {
         counts.put("importRuns", (long) db.fetchCount(IMPORT_RUN));
         counts.put("rejectedRows", (long) db.fetchCount(REJECTED_ROW));
         String store = hub.db().isEmbedded()
-                ? "embedded PostgreSQL in " + hub.dataDir().resolve("pg").toAbsolutePath().normalize()
+                ? "embedded PostgreSQL in " + hub.dataPath().resolve("pg").toAbsolutePath().normalize()
                 : "external PostgreSQL " + withoutCredentials(hub.db().url());
         Status status = new Status("UP", store, counts, runs.latest(5));
         if (accept != null && accept.startsWith(MediaType.TEXT_PLAIN_VALUE)) {

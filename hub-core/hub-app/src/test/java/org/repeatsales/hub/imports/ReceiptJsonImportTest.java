@@ -47,7 +47,7 @@ class ReceiptJsonImportTest {
                   "kktRegId": "0000000003065868 ", "userInn": "7700112233  ", "user": "ООО Ромашка",
                   "retailPlace": "Магазин у дома", %s
                   "items": [%s]}}}}
-                """.formatted(fd, dateTime, operationType, totalKopecks, totalKopecks, fd, dateTime,
+                """.formatted(fd, dateTime, operationType, totalKopecks, totalKopecks, fd,
                 buyer == null ? "" : "\"buyerPhoneOrAddress\": \"" + buyer + "\",", items);
     }
 

@@ -31,7 +31,7 @@ class InboxImportTest {
         Files.writeString(file, "Дата;Номер чека;Покупатель;Телефон;E-mail;Номенклатура;Количество;Цена;Сумма\n"
                 + "05.01.2025 10:00;IN-1;Орлова Вера;89160001122;;Крем;1;500;500\n", StandardCharsets.UTF_8);
 
-        Path processed = awaitFile(inbox.resolve("processed"));
+        Path processed = awaitFile(inbox.resolve("processed"), "-z-report.csv");
 
         Long runId = jdbc.queryForObject("select id from import_run where file = 'z-report.csv'", Long.class);
         assertThat(processed.getFileName().toString()).isEqualTo(runId + "-z-report.csv");
@@ -46,18 +46,18 @@ class InboxImportTest {
         Files.createDirectories(inbox);
         Files.write(inbox.resolve("scan.csv"), new byte[] {0, 1, 2, 3, 0, 0, 5});
 
-        Path failed = awaitFile(inbox.resolve("failed"));
+        Path failed = awaitFile(inbox.resolve("failed"), "-scan.csv");
 
         assertThat(failed.getFileName().toString()).endsWith("-scan.csv");
         long runId = Long.parseLong(failed.getFileName().toString().split("-")[0]);
         assertThat(jdbc.queryForObject("select status from import_run where id = ?", String.class, runId)).isEqualTo("failed");
     }
 
-    private static Path awaitFile(Path folder) throws InterruptedException, IOException {
+    private static Path awaitFile(Path folder, String suffix) throws InterruptedException, IOException {
         for (int i = 0; i < 100; i++) {
             if (Files.isDirectory(folder)) {
                 try (Stream<Path> files = Files.list(folder)) {
-                    var found = files.findFirst();
+                    var found = files.filter(f -> f.getFileName().toString().endsWith(suffix)).findFirst();
                     if (found.isPresent()) {
                         return found.get();
                     }

@@ -41,7 +41,7 @@ class ApiSecurityTest {
 
     @Test
     void shouldAcceptTheLauncherTokenWrittenAtFirstStart() throws IOException {
-        String token = Files.readString(hub.dataDir().resolve("cli-token")).trim();
+        String token = Files.readString(hub.dataPath().resolve("cli-token")).trim();
 
         HubApiClient.Response status = HubApiClient.bearer(port, token).getText("/api/v1/status");
 
