@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.PriorityQueue;
 import java.util.Set;
@@ -342,7 +344,7 @@ public final class SalesGenerator {
 
         /** Opening-time intervals of 10 December - 31 December and 25 February - 8 March within the history. */
         private double[][] seasonWindows() {
-            java.util.List<double[]> windows = new java.util.ArrayList<>();
+            List<double[]> windows = new ArrayList<>();
             for (int year = firstDay.getYear() - 1; year <= settings.until().getYear() + 1; year++) {
                 addWindow(windows, LocalDate.of(year, 12, 10), LocalDate.of(year, 12, 31));
                 addWindow(windows, LocalDate.of(year, 2, 25), LocalDate.of(year, 3, 8));
@@ -350,7 +352,7 @@ public final class SalesGenerator {
             return windows.toArray(new double[0][]);
         }
 
-        private void addWindow(java.util.List<double[]> windows, LocalDate from, LocalDate to) {
+        private void addWindow(List<double[]> windows, LocalDate from, LocalDate to) {
             long start = Math.max(0, from.toEpochDay() - firstDay.toEpochDay());
             long end = Math.min(settings.days(), to.toEpochDay() - firstDay.toEpochDay() + 1);
             if (start < end) {
