@@ -426,6 +426,11 @@ public final class ReceiptJsonReader {
             if (value.isIntegralNumber()) {
                 return epoch(value.asLong());
             }
+            if (value.isNumber()) {
+                // exports made by scripts sometimes write the timestamp as 1616050800.0
+                BigDecimal seconds = value.decimalValue();
+                return seconds.stripTrailingZeros().scale() <= 0 ? epoch(seconds.longValue()) : null;
+            }
             if (!value.isTextual()) {
                 return null;
             }

@@ -118,6 +118,13 @@ class ReceiptJsonReaderTest {
     }
 
     @Test
+    void shouldReadEpochSecondsWrittenAsFloat() throws Exception {
+        Collected out = readText("[{\"dateTime\":1616050800.0,\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,\"totalSum\":100}]");
+
+        assertThat(out.receipts.get(0).purchasedAt()).isEqualTo(Instant.ofEpochSecond(1616050800L));
+    }
+
+    @Test
     void shouldReadOlderExportWithoutTicketWrapper() throws Exception {
         Collected out = readResource("fns_export_old.json");
 
@@ -208,6 +215,22 @@ class ReceiptJsonReaderTest {
                 + "{\"dateTime\":\"2022-01-01T10:05:00\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":2,\"totalSum\":200}\n";
 
         assertThat(readText(lines).receipts).extracting(ReceiptRecord::naturalKey).containsExactly("1:1", "1:2");
+    }
+
+    @Test
+    void shouldReadFileWithByteOrderMark() throws Exception {
+        String json = "\uFEFF[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,\"totalSum\":100}]";
+
+        assertThat(readText(json).receipts).hasSize(1);
+    }
+
+    @Test
+    void shouldRefuseWindows1251TextNamingTheEncodingProblem() {
+        byte[] cp1251 = "[{\"user\":\"ООО Ромашка\"}]".getBytes(java.nio.charset.Charset.forName("windows-1251"));
+
+        assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(cp1251), new Collected()))
+                .isInstanceOf(UnreadableFileException.class)
+                .hasMessageContaining("UTF-8");
     }
 
     // --- rejections ---------------------------------------------------------------------------
