@@ -22,6 +22,9 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
 
     @Override
     public void initialize(ConfigurableApplicationContext context) {
+        if (Boolean.getBoolean("hub.test.own-database")) {
+            return; // a hub started as a child process by a test, told which database to use
+        }
         String database = "hub_test_" + DATABASES.incrementAndGet();
         EmbeddedPostgres pg = server();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
