@@ -66,9 +66,9 @@ public final class ImportBenchmark {
 
         try (ConfigurableApplicationContext hub = new SpringApplicationBuilder(HubApplication.class)
                 .web(WebApplicationType.NONE)
-                .properties("hub.data-dir=" + dir.resolve("data"), "hub.inbox.enabled=false", "hub.demo.enabled=false",
-                        "hub.db.url=", "hub.admin-password=bench", "logging.level.org.repeatsales.hub.imports=WARN")
-                .run()) {
+                // command-line arguments, so they win over config/application.yml and the environment
+                .run("--hub.data-dir=" + dir.resolve("data"), "--hub.inbox.enabled=false", "--hub.demo.enabled=false",
+                        "--hub.db.url=", "--hub.admin-password=bench", "--logging.level.org.repeatsales.hub.imports=WARN")) {
             DataSource store = hub.getBean(DataSource.class);
             ImportService imports = hub.getBean(ImportService.class);
 

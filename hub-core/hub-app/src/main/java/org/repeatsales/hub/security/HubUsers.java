@@ -18,6 +18,7 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetails;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 
@@ -30,9 +31,10 @@ public class HubUsers implements UserDetailsService {
     private final DSLContext db;
     private final PasswordEncoder passwords;
 
-    HubUsers(DSLContext db, PasswordEncoder passwords) {
+    HubUsers(DSLContext db) {
         this.db = db;
-        this.passwords = passwords;
+        // bcrypt today, with the {id} prefix that lets a stronger hash replace it without a migration
+        this.passwords = PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 
     @Override

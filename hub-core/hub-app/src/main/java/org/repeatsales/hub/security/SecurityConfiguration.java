@@ -1,13 +1,12 @@
 package org.repeatsales.hub.security;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.www.BasicAuthenticationEntryPoint;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
@@ -17,6 +16,7 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
  * no session and takes no cookies, so it needs no CSRF token.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
 class SecurityConfiguration {
 
     @Bean
@@ -46,11 +46,5 @@ class SecurityConfiguration {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable());
         return http.build();
-    }
-
-    @Bean
-    PasswordEncoder passwordEncoder() {
-        // bcrypt today, with the {id} prefix that lets a stronger hash replace it without a migration
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 }
