@@ -68,7 +68,8 @@ public final class ImportBenchmark {
                 .web(WebApplicationType.NONE)
                 // command-line arguments, so they win over config/application.yml and the environment
                 .run("--hub.data-dir=" + dir.resolve("data"), "--hub.inbox.enabled=false", "--hub.demo.enabled=false",
-                        "--hub.db.url=", "--hub.admin-password=bench", "--logging.level.org.repeatsales.hub.imports=WARN")) {
+                        "--hub.db.url=", "--hub.admin-password=bench", "--logging.level.org.repeatsales.hub.imports=WARN",
+                        "--logging.level.org.repeatsales.hub.imports.ImportService=DEBUG")) {
             DataSource store = hub.getBean(DataSource.class);
             ImportService imports = hub.getBean(ImportService.class);
 

@@ -34,6 +34,8 @@ final class IdentityResolver {
     }
 
     private final Connection connection;
+    /** Which profile fields each already known client lacks (bits as in {@link Profile#fields()}). */
+    private final Map<Long, Integer> missingFieldsOf = new HashMap<>();
 
     IdentityResolver(Connection connection) {
         this.connection = connection;
@@ -79,6 +81,7 @@ final class IdentityResolver {
             if (ids.size() > 1) {
                 merge(survivor, new ArrayList<>(ids.tailSet(survivor, false)));
                 mergedInto.add(survivor);
+                missingFieldsOf.remove(survivor); // its profile just changed: let the batch fill what it can
             }
         }
 
@@ -147,13 +150,17 @@ final class IdentityResolver {
         }
         Map<Key, Long> existing = new HashMap<>();
         try (PreparedStatement st = connection.prepareStatement(
-                "select i.kind, i.value, i.client_id from client_identity i"
-                        + " join unnest(?::text[], ?::text[]) as k(kind, value) on i.kind = k.kind and i.value = k.value")) {
+                "select i.kind, i.value, i.client_id, (c.name is null)::int | (c.phone is null)::int << 1"
+                        + "   | (c.email is null)::int << 2 | (c.birthday is null)::int << 3 | (c.city is null)::int << 4"
+                        + " from client_identity i"
+                        + " join unnest(?::text[], ?::text[]) as k(kind, value) on i.kind = k.kind and i.value = k.value"
+                        + " join client c on c.id = i.client_id")) {
             st.setArray(1, connection.createArrayOf("text", kinds));
             st.setArray(2, connection.createArrayOf("text", values));
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     existing.put(new Key(rs.getString(1), rs.getString(2)), rs.getLong(3));
+                    missingFieldsOf.put(rs.getLong(3), rs.getInt(4));
                 }
             }
         }
@@ -187,7 +194,10 @@ final class IdentityResolver {
         List<String> cities = new ArrayList<>();
         List<java.sql.Date> birthdays = new ArrayList<>();
         profiles.forEach((group, p) -> {
-            if (!created.contains(group)) {
+            Integer missing = missingFieldsOf.get(clientOfGroup.get(group));
+            // most batches tell nothing new about known clients: skip those without a gap to fill
+            boolean fillsGap = missing == null || (missing & p.fields()) != 0;
+            if (!created.contains(group) && fillsGap) {
                 ids.add(clientOfGroup.get(group));
                 names.add(p.name);
                 phones.add(p.phone);
@@ -247,6 +257,12 @@ final class IdentityResolver {
         String email;
         java.time.LocalDate birthday;
         String city;
+
+        /** Bits of the fields this profile has: name 1, phone 2, email 4, birthday 8, city 16. */
+        int fields() {
+            return (name != null ? 1 : 0) | (phone != null ? 2 : 0) | (email != null ? 4 : 0)
+                    | (birthday != null ? 8 : 0) | (city != null ? 16 : 0);
+        }
 
         void take(Buyer b) {
             name = b.name() != null ? b.name() : name;

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import javax.sql.DataSource;
 import org.repeatsales.hub.config.HubProperties;
 import org.repeatsales.hub.ingest.FileFormat;
@@ -54,11 +56,11 @@ public class ImportService {
             // Mappings are read for every import, so a layout an admin adds to config/mappings is
             // used at once, without a restart.
             SalesFileReader reader = new SalesFileReader(MappingCatalog.load(hub.mappingsPath()), hub.timezone());
-            writer = new ReceiptBatchWriter(connection, runId, hub.imports().batchRows(), size);
-            ReadResult result = reader.read(request.file(), request.format(), request.mapping(), writer);
+            writer = new ReceiptBatchWriter(connection, runId, size);
+            ReadResult result = readAndWrite(reader, request, writer);
             format = result.format().id();
             mapping = result.mapping();
-            writer.finish(result.bytes());
+            log.debug("Import run {} store time: {}", runId, writer.stepTimes());
             status = "succeeded";
             message = describe(result, writer.counts());
             connection.setAutoCommit(true);
@@ -81,6 +83,54 @@ public class ImportService {
         log.info("Import run {} {}: read {}, inserted {}, updated {}, unchanged {}, rejected {}", runId, status,
                 report.rowsRead(), report.inserted(), report.updated(), report.unchanged(), report.rejected());
         return report;
+    }
+
+    /**
+     * Parses on a reader thread while this thread writes the batches it hands over, in order.
+     * Records the reader delivered before it failed are still written (like a crash, re-importing
+     * completes the file); a writer failure stops the reader.
+     */
+    private ReadResult readAndWrite(SalesFileReader reader, ImportRequest request, ReceiptBatchWriter writer)
+            throws IOException, UnreadableFileException {
+        BatchCollector collector = new BatchCollector(hub.imports().batchRows());
+        FutureTask<ReadResult> reading = new FutureTask<>(() -> {
+            long bytes = 0;
+            try {
+                ReadResult result = reader.read(request.file(), request.format(), request.mapping(), collector);
+                bytes = result.bytes();
+                return result;
+            } finally {
+                collector.finish(bytes);
+            }
+        });
+        Thread thread = new Thread(reading, "import-reader");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            for (BatchCollector.Batch batch = collector.take(); batch != null; batch = collector.take()) {
+                writer.write(batch);
+            }
+            return reading.get();
+        } catch (RuntimeException e) {
+            collector.abort();
+            throw e;
+        } catch (InterruptedException e) {
+            collector.abort();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Import interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof UnreadableFileException u) {
+                throw u;
+            }
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     private static String describe(ReadResult result, ImportCounts counts) {

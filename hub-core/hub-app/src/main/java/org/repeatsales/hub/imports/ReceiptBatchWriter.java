@@ -8,19 +8,19 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.repeatsales.hub.ingest.ReceiptLine;
 import org.repeatsales.hub.ingest.ReceiptRecord;
-import org.repeatsales.hub.ingest.RecordSink;
 import org.repeatsales.hub.ingest.Rejection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes what a reader produces into the store in batches, each batch one transaction that also
+ * Writes the batches a {@link BatchCollector} gathers into the store, each batch one transaction that also
  * records the run's progress: a crash loses at most the batch in flight, and re-reading the file
  * completes the run without duplicates because receipts are upserted by natural key.
  *
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * order the file presents them: the first sight of a new receipt inserts it, an identical repeat
  * is unchanged, a different repeat updates it.
  */
-final class ReceiptBatchWriter implements RecordSink {
+final class ReceiptBatchWriter {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptBatchWriter.class);
 
@@ -37,51 +37,26 @@ final class ReceiptBatchWriter implements RecordSink {
 
     private final Connection connection;
     private final long runId;
-    private final int batchRows;
     private final int rawLimit;
     private final Long bytesTotal;
 
-    private final List<ReceiptRecord> receipts = new ArrayList<>();
-    private final List<Rejection> rejections = new ArrayList<>();
-    private int pendingRows;
-    private long bytesRead;
-
     private final ImportCounts counts = new ImportCounts();
+    /** Nanoseconds spent per step of the batch, summed over the run (logged at debug level). */
+    private final long[] stepNanos = new long[7];
+    private static final String[] STEPS = {"lock+classify", "identities", "-", "receipts", "stats", "rejections", "commit"};
 
-    ReceiptBatchWriter(Connection connection, long runId, int batchRows, Long bytesTotal) throws SQLException {
+    ReceiptBatchWriter(Connection connection, long runId, Long bytesTotal) throws SQLException {
         this.connection = connection;
         this.runId = runId;
-        this.batchRows = batchRows;
         this.rawLimit = 2000;
         this.bytesTotal = bytesTotal;
         connection.setAutoCommit(true);
         try (Statement st = connection.createStatement()) {
-            st.execute("create temp table if not exists stage_receipt (source text, natural_key text, client_id bigint,"
+            st.execute("create temp table if not exists stage_receipt (id bigint, client_id bigint,"
                     + " purchased_at timestamptz, total numeric, discount numeric, payment text, point_of_sale text,"
                     + " is_refund boolean, content_hash text) on commit delete rows");
-            st.execute("create temp table if not exists stage_line (source text, natural_key text, line_no int, item text,"
-                    + " category text, quantity numeric, price numeric, amount numeric) on commit delete rows");
         }
         connection.setAutoCommit(false);
-    }
-
-    @Override
-    public void receipt(ReceiptRecord receipt) {
-        receipts.add(receipt);
-        pendingRows += receipt.rows();
-        flushIfFull();
-    }
-
-    @Override
-    public void rejected(Rejection rejection) {
-        rejections.add(rejection);
-        pendingRows++;
-        flushIfFull();
-    }
-
-    @Override
-    public void progress(long bytesRead) {
-        this.bytesRead = bytesRead;
     }
 
     /** Counts committed so far. */
@@ -89,52 +64,46 @@ final class ReceiptBatchWriter implements RecordSink {
         return counts;
     }
 
-    /** Commits what is pending. */
-    void finish(long bytesRead) {
-        this.bytesRead = Math.max(this.bytesRead, bytesRead);
-        flush();
-    }
-
-    private void flushIfFull() {
-        if (pendingRows >= batchRows) {
-            flush();
-        }
-    }
-
-    private void flush() {
+    /** Writes one batch in one transaction, with the run's progress. */
+    void write(BatchCollector.Batch batch) {
         try {
-            ImportCounts batch = writeBatch();
-            recordProgress(batch);
+            ImportCounts written = writeBatch(batch);
+            long t = System.nanoTime();
+            recordProgress(written, batch.bytesRead());
             connection.commit();
-            counts.add(batch);
+            stepNanos[6] += System.nanoTime() - t;
+            counts.add(written);
         } catch (SQLException e) {
             rollbackQuietly();
             throw new StoreWriteException("Import run " + runId + ": writing a batch failed: " + e.getMessage(), e);
         }
-        receipts.clear();
-        rejections.clear();
-        pendingRows = 0;
         if (bytesTotal != null && bytesTotal > 0) {
-            log.info("Import run {}: {} rows, {}% of the file", runId, counts.rowsRead(), bytesRead * 100 / bytesTotal);
+            log.info("Import run {}: {} rows, {}% of the file", runId, counts.rowsRead(), batch.bytesRead() * 100 / bytesTotal);
         } else {
             log.info("Import run {}: {} rows", runId, counts.rowsRead());
         }
     }
 
-    private ImportCounts writeBatch() throws SQLException {
+    private ImportCounts writeBatch(BatchCollector.Batch input) throws SQLException {
+        List<ReceiptRecord> receipts = input.receipts();
+        List<Rejection> rejections = input.rejections();
+        long t = System.nanoTime();
         try (Statement st = connection.createStatement()) {
             st.execute("select pg_advisory_xact_lock(" + INGEST_LOCK + ")");
         }
         ImportCounts batch = new ImportCounts();
         batch.rejected(rejections.size());
 
-        Map<ReceiptKey, StoredReceipt> stored = loadStored();
+        Map<ReceiptKey, StoredReceipt> stored = loadStored(receipts);
         Map<ReceiptKey, ReceiptRecord> toWrite = new LinkedHashMap<>();
+        Map<ReceiptRecord, String> hashOf = new IdentityHashMap<>();
         Map<ReceiptKey, String> currentHash = new HashMap<>();
         stored.forEach((k, s) -> currentHash.put(k, s.hash()));
-        for (ReceiptRecord r : receipts) {
+        for (int i = 0; i < receipts.size(); i++) {
+            ReceiptRecord r = receipts.get(i);
             ReceiptKey key = new ReceiptKey(r.source(), r.naturalKey());
-            String hash = r.contentHash();
+            String hash = input.hashes().get(i);
+            hashOf.put(r, hash);
             String previous = currentHash.put(key, hash);
             if (previous == null) {
                 batch.inserted(r.rows());
@@ -150,30 +119,65 @@ final class ReceiptBatchWriter implements RecordSink {
                 toWrite.remove(key);
             }
         }
+        t = lap(0, t);
 
-        Set<Long> touchedClients = new HashSet<>();
+        ClientStats.Delta added = new ClientStats.Delta();
+        Set<Long> recompute = new HashSet<>();
         if (!toWrite.isEmpty()) {
             List<ReceiptRecord> writes = new ArrayList<>(toWrite.values());
             IdentityResolver.Resolution resolution = new IdentityResolver(connection).resolve(writes);
-            touchedClients.addAll(resolution.mergedInto());
-            stage(writes, resolution.clientOf());
-            upsertReceipts(stored, toWrite.keySet());
-            for (ReceiptKey k : toWrite.keySet()) {
-                StoredReceipt s = stored.get(k);
-                if (s != null && s.clientId() != null) {
-                    touchedClients.add(s.clientId());
+            recompute.addAll(resolution.mergedInto());
+            t = lap(1, t);
+
+            List<ReceiptRecord> fresh = new ArrayList<>();
+            List<ReceiptRecord> changed = new ArrayList<>();
+            for (Map.Entry<ReceiptKey, ReceiptRecord> e : toWrite.entrySet()) {
+                StoredReceipt s = stored.get(e.getKey());
+                Long client = resolution.clientOf().get(e.getValue());
+                if (s == null) {
+                    fresh.add(e.getValue());
+                    added.add(client, e.getValue());
+                } else {
+                    changed.add(e.getValue());
+                    if (s.clientId() != null) {
+                        recompute.add(s.clientId());
+                    }
+                    if (client != null) {
+                        recompute.add(client);
+                    }
                 }
             }
-            for (Long clientId : resolution.clientOf().values()) {
-                touchedClients.add(clientId);
-            }
+            insertFresh(fresh, resolution.clientOf(), hashOf);
+            updateChanged(changed, stored, resolution.clientOf(), hashOf);
+            t = lap(3, t);
         }
-        ClientStatsUpdater.recompute(connection, touchedClients);
-        storeRejections();
+        // Clients whose receipts changed or who merged are recomputed from scratch; the rest only
+        // gained new receipts, which add to their statistics.
+        added.removeAll(recompute);
+        ClientStats.add(connection, added);
+        ClientStats.recompute(connection, recompute);
+        t = lap(4, t);
+        storeRejections(rejections);
+        lap(5, t);
         return batch;
     }
 
-    private Map<ReceiptKey, StoredReceipt> loadStored() throws SQLException {
+    private long lap(int step, long since) {
+        long now = System.nanoTime();
+        stepNanos[step] += now - since;
+        return now;
+    }
+
+    /** Where the run's time went, step by step (for tuning; logged at debug level). */
+    String stepTimes() {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < STEPS.length; i++) {
+            s.append(i == 0 ? "" : ", ").append(STEPS[i]).append(' ').append(stepNanos[i] / 1_000_000).append(" ms");
+        }
+        return s.toString();
+    }
+
+    private Map<ReceiptKey, StoredReceipt> loadStored(List<ReceiptRecord> receipts) throws SQLException {
         Map<ReceiptKey, StoredReceipt> stored = new HashMap<>();
         if (receipts.isEmpty()) {
             return stored;
@@ -201,58 +205,86 @@ final class ReceiptBatchWriter implements RecordSink {
         return stored;
     }
 
-    private void stage(List<ReceiptRecord> writes, Map<ReceiptRecord, Long> clientOf) throws SQLException {
+    /**
+     * Receipts the store has never seen go straight into their tables with COPY: ids are drawn
+     * from the sequence first, so lines can be written with their receipt id and no lookup.
+     * Safe because every writer of receipts holds the ingest lock.
+     */
+    private void insertFresh(List<ReceiptRecord> fresh, Map<ReceiptRecord, Long> clientOf, Map<ReceiptRecord, String> hashOf)
+            throws SQLException {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        long[] ids = nextIds("receipt_id_seq", fresh.size());
         CopyRows receiptRows = new CopyRows();
         CopyRows lineRows = new CopyRows();
-        for (ReceiptRecord r : writes) {
-            receiptRows.text(r.source()).text(r.naturalKey()).id(clientOf.get(r)).time(r.purchasedAt())
+        for (int i = 0; i < fresh.size(); i++) {
+            ReceiptRecord r = fresh.get(i);
+            receiptRows.number(ids[i]).text(r.source()).text(r.naturalKey()).id(clientOf.get(r)).time(r.purchasedAt())
                     .number(r.total()).number(r.discount()).text(r.payment()).text(r.pointOfSale())
-                    .bool(r.refund()).text(r.contentHash()).endRow();
-            for (ReceiptLine l : r.lines()) {
-                lineRows.text(r.source()).text(r.naturalKey()).number(l.lineNo()).text(l.item()).text(l.category())
-                        .number(l.quantity()).number(l.price()).number(l.amount()).endRow();
-            }
+                    .bool(r.refund()).text(hashOf.get(r)).number(runId).endRow();
+            appendLines(lineRows, ids[i], r);
         }
-        receiptRows.copyInto(connection, "stage_receipt (source, natural_key, client_id, purchased_at, total, discount,"
-                + " payment, point_of_sale, is_refund, content_hash)");
-        lineRows.copyInto(connection, "stage_line (source, natural_key, line_no, item, category, quantity, price, amount)");
+        receiptRows.copyInto(connection, "receipt (id, source, natural_key, client_id, purchased_at, total, discount,"
+                + " payment, point_of_sale, is_refund, content_hash, import_run_id)");
+        lineRows.copyInto(connection, "receipt_line (receipt_id, line_no, item, category, quantity, price, amount)");
     }
 
-    private void upsertReceipts(Map<ReceiptKey, StoredReceipt> stored, Set<ReceiptKey> written) throws SQLException {
+    /** Receipts that changed since they were stored: new values, lines replaced. */
+    private void updateChanged(List<ReceiptRecord> changed, Map<ReceiptKey, StoredReceipt> stored,
+                               Map<ReceiptRecord, Long> clientOf, Map<ReceiptRecord, String> hashOf) throws SQLException {
+        if (changed.isEmpty()) {
+            return;
+        }
+        CopyRows receiptRows = new CopyRows();
+        CopyRows lineRows = new CopyRows();
+        Long[] ids = new Long[changed.size()];
+        for (int i = 0; i < changed.size(); i++) {
+            ReceiptRecord r = changed.get(i);
+            long id = stored.get(new ReceiptKey(r.source(), r.naturalKey())).id();
+            ids[i] = id;
+            receiptRows.number(id).id(clientOf.get(r)).time(r.purchasedAt()).number(r.total()).number(r.discount())
+                    .text(r.payment()).text(r.pointOfSale()).bool(r.refund()).text(hashOf.get(r)).endRow();
+            appendLines(lineRows, id, r);
+        }
+        receiptRows.copyInto(connection, "stage_receipt (id, client_id, purchased_at, total, discount, payment,"
+                + " point_of_sale, is_refund, content_hash)");
         try (PreparedStatement st = connection.prepareStatement(
-                "insert into receipt as r (source, natural_key, client_id, purchased_at, total, discount, payment,"
-                        + " point_of_sale, is_refund, content_hash, import_run_id)"
-                        + " select source, natural_key, client_id, purchased_at, total, discount, payment, point_of_sale,"
-                        + " is_refund, content_hash, ? from stage_receipt"
-                        + " on conflict (source, natural_key) do update set client_id = excluded.client_id,"
-                        + " purchased_at = excluded.purchased_at, total = excluded.total, discount = excluded.discount,"
-                        + " payment = excluded.payment, point_of_sale = excluded.point_of_sale,"
-                        + " is_refund = excluded.is_refund, content_hash = excluded.content_hash,"
-                        + " import_run_id = excluded.import_run_id, updated_at = now()")) {
+                "update receipt r set client_id = s.client_id, purchased_at = s.purchased_at, total = s.total,"
+                        + " discount = s.discount, payment = s.payment, point_of_sale = s.point_of_sale,"
+                        + " is_refund = s.is_refund, content_hash = s.content_hash, import_run_id = ?, updated_at = now()"
+                        + " from stage_receipt s where r.id = s.id")) {
             st.setLong(1, runId);
             st.executeUpdate();
         }
-        List<Long> replaced = new ArrayList<>();
-        for (ReceiptKey k : written) {
-            StoredReceipt s = stored.get(k);
-            if (s != null) {
-                replaced.add(s.id());
-            }
+        try (PreparedStatement st = connection.prepareStatement("delete from receipt_line where receipt_id = any(?)")) {
+            st.setArray(1, connection.createArrayOf("bigint", ids));
+            st.executeUpdate();
         }
-        if (!replaced.isEmpty()) {
-            try (PreparedStatement st = connection.prepareStatement("delete from receipt_line where receipt_id = any(?)")) {
-                st.setArray(1, connection.createArrayOf("bigint", replaced.toArray()));
-                st.executeUpdate();
-            }
-        }
-        try (Statement st = connection.createStatement()) {
-            st.executeUpdate("insert into receipt_line (receipt_id, line_no, item, category, quantity, price, amount)"
-                    + " select r.id, l.line_no, l.item, l.category, l.quantity, l.price, l.amount from stage_line l"
-                    + " join receipt r on r.source = l.source and r.natural_key = l.natural_key");
+        lineRows.copyInto(connection, "receipt_line (receipt_id, line_no, item, category, quantity, price, amount)");
+    }
+
+    private static void appendLines(CopyRows rows, long receiptId, ReceiptRecord r) {
+        for (ReceiptLine l : r.lines()) {
+            rows.number(receiptId).number(l.lineNo()).text(l.item()).text(l.category())
+                    .number(l.quantity()).number(l.price()).number(l.amount()).endRow();
         }
     }
 
-    private void storeRejections() throws SQLException {
+    private long[] nextIds(String sequence, int count) throws SQLException {
+        long[] ids = new long[count];
+        try (PreparedStatement st = connection.prepareStatement("select nextval('" + sequence + "') from generate_series(1, ?)")) {
+            st.setInt(1, count);
+            try (ResultSet rs = st.executeQuery()) {
+                for (int i = 0; rs.next(); i++) {
+                    ids[i] = rs.getLong(1);
+                }
+            }
+        }
+        return ids;
+    }
+
+    private void storeRejections(List<Rejection> rejections) throws SQLException {
         CopyRows rows = new CopyRows();
         for (Rejection r : rejections) {
             String raw = r.raw() == null || r.raw().length() <= rawLimit ? r.raw() : r.raw().substring(0, rawLimit);
@@ -261,7 +293,7 @@ final class ReceiptBatchWriter implements RecordSink {
         rows.copyInto(connection, "rejected_row (run_id, line, raw, reason)");
     }
 
-    private void recordProgress(ImportCounts batch) throws SQLException {
+    private void recordProgress(ImportCounts batch, long bytesRead) throws SQLException {
         try (PreparedStatement st = connection.prepareStatement(
                 "update import_run set rows_read = rows_read + ?, inserted = inserted + ?, updated = updated + ?,"
                         + " unchanged = unchanged + ?, rejected = rejected + ?, bytes_read = ? where id = ?")) {

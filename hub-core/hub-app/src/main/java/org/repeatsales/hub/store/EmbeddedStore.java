@@ -29,6 +29,8 @@ public final class EmbeddedStore implements AutoCloseable {
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "60")
+                    .setServerConfig("shared_buffers", "256MB")
+                    .setServerConfig("max_wal_size", "2GB")
                     .start();
             log.info("Embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dataDirectory.toAbsolutePath());
             return new EmbeddedStore(pg);

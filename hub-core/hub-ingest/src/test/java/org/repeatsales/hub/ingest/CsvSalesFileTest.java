@@ -204,7 +204,7 @@ class CsvSalesFileTest {
     void shouldTreatRefundOperationAsRefund() throws Exception {
         Path yaml = dir.resolve("ops.yml");
         Files.writeString(yaml, Files.readString(Path.of("../../config/mappings/1c-retail.yml"))
-                .replace("item: \"Номенклатура\"", "item: \"Номенклатура\"\n  operation: \"Операция\"\n  discount: \"Скидка\"\n  receiptTotal: \"Итого по чеку\""));
+                .replace("operation: \"Вид операции\"", "operation: \"Операция\"\n  receiptTotal: \"Итого по чеку\""));
         reader = new SalesFileReader(MappingCatalog.load(dir), ZoneId.of("Europe/Moscow"));
         read(csv(StandardCharsets.UTF_8, HEADER + ";Операция;Скидка;Итого по чеку",
                 "15.03.2024;5;;;;Кофе;2;150;270;возврат;30;269,99"));
