@@ -122,7 +122,8 @@ class ImportController {
 
     /** Keeps the extension (format detection uses it) but nothing that could leave the uploads folder. */
     private static String safe(String name) {
-        String base = Path.of(name).getFileName().toString();
-        return base.replaceAll("[^\\p{L}\\p{N}._-]", "_");
+        String base = name.substring(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1);
+        String cleaned = base.replaceAll("[^\\p{L}\\p{N}._-]", "_");
+        return cleaned.isEmpty() || cleaned.startsWith(".") ? "upload" + cleaned : cleaned;
     }
 }
