@@ -86,6 +86,38 @@ public class ImportService {
     }
 
     /**
+     * Opens an import run for receipts that arrive already canonical (a poll of a live source),
+     * written page by page through the same batch writer as files. The caller finishes and closes it.
+     *
+     * @param source the source instance id, recorded as the run's source
+     * @param description what the run reads (shown where a file import shows its file name)
+     * @param kind the kind of source (recorded as the run's format)
+     */
+    public SourceRun startSourceRun(String source, String description, String kind) {
+        long runId = runs.start(source, description, kind, null, null);
+        log.info("Import run {} started: {} from {}", runId, description, source);
+        Connection connection = null;
+        try {
+            connection = dataSource.getConnection();
+            return new SourceRun(connection, runs, runId, kind, hub.imports().reportRejections());
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(connection);
+            runs.finish(runId, "failed", "Cannot open the store: " + e.getMessage(), kind, null);
+            throw new StoreWriteException("Import run " + runId + ": cannot open the store: " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the original failure is what the caller needs to see
+            }
+        }
+    }
+
+    /**
      * Parses on a reader thread while this thread writes the batches it hands over, in order.
      * Records the reader delivered before it failed are still written (like a crash, re-importing
      * completes the file); a writer failure stops the reader.

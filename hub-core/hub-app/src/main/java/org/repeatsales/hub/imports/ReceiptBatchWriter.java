@@ -66,8 +66,24 @@ final class ReceiptBatchWriter {
 
     /** Writes one batch in one transaction, with the run's progress. */
     void write(BatchCollector.Batch batch) {
+        write(batch, null, List.of(), null);
+    }
+
+    /**
+     * Writes one batch in one transaction, with the run's progress, then removes the receipts a
+     * live source says are gone (keys in {@code removalSource}), then runs {@code hook} (a live
+     * source's watermark) before the commit: the hook's effect is stored exactly when the rows are.
+     *
+     * @return how many stored receipts were removed
+     */
+    long write(BatchCollector.Batch batch, String removalSource, List<String> removedKeys, InTransaction hook) {
+        long removed;
         try {
             ImportCounts written = writeBatch(batch);
+            removed = removedKeys.isEmpty() ? 0 : remove(removalSource, removedKeys);
+            if (hook != null) {
+                hook.run(connection);
+            }
             long t = System.nanoTime();
             recordProgress(written, batch.bytesRead());
             connection.commit();
@@ -76,12 +92,48 @@ final class ReceiptBatchWriter {
         } catch (SQLException e) {
             rollbackQuietly();
             throw new StoreWriteException("Import run " + runId + ": writing a batch failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            rollbackQuietly();
+            throw e;
         }
         if (bytesTotal != null && bytesTotal > 0) {
             log.info("Import run {}: {} rows, {}% of the file", runId, counts.rowsRead(), batch.bytesRead() * 100 / bytesTotal);
         } else {
             log.info("Import run {}: {} rows", runId, counts.rowsRead());
         }
+        return removed;
+    }
+
+    /**
+     * Deletes receipts the source no longer has (a 1C document marked for deletion) with their
+     * lines, and recomputes their clients' statistics. Runs inside the batch's transaction and
+     * under the ingest lock the batch already took.
+     */
+    private long remove(String source, List<String> keys) throws SQLException {
+        List<Long> receiptIds = new ArrayList<>();
+        Set<Long> clients = new HashSet<>();
+        try (PreparedStatement st = connection.prepareStatement(
+                "delete from receipt r where r.source = ? and r.natural_key = any(?) returning r.id, r.client_id")) {
+            st.setString(1, source);
+            st.setArray(2, connection.createArrayOf("text", keys.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    receiptIds.add(rs.getLong(1));
+                    long client = rs.getLong(2);
+                    if (!rs.wasNull()) {
+                        clients.add(client);
+                    }
+                }
+            }
+        }
+        if (!receiptIds.isEmpty()) {
+            try (PreparedStatement st = connection.prepareStatement("delete from receipt_line where receipt_id = any(?)")) {
+                st.setArray(1, connection.createArrayOf("bigint", receiptIds.toArray()));
+                st.executeUpdate();
+            }
+        }
+        ClientStats.recompute(connection, clients);
+        return receiptIds.size();
     }
 
     private ImportCounts writeBatch(BatchCollector.Batch input) throws SQLException {

@@ -1,0 +1,20 @@
+package org.repeatsales.hub.imports;
+
+import java.util.List;
+import org.repeatsales.hub.ingest.ReceiptRecord;
+import org.repeatsales.hub.ingest.Rejection;
+
+/**
+ * What one page of a live source brings: receipts to upsert, records it could not use, and keys of
+ * receipts the source says are gone (deleted documents), all stored in one transaction.
+ *
+ * @param keySource the key namespace of {@code removedKeys} (the source instance id)
+ */
+public record SourcePage(List<ReceiptRecord> receipts, List<Rejection> rejections, String keySource, List<String> removedKeys) {
+
+    public SourcePage {
+        receipts = List.copyOf(receipts);
+        rejections = List.copyOf(rejections);
+        removedKeys = List.copyOf(removedKeys);
+    }
+}

@@ -1,0 +1,46 @@
+package org.repeatsales.hub.sources;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Map;
+import org.repeatsales.hub.routes.onec.OneCFields;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Live source instances under {@code hub.sources.<id>.*} (documented in config/application.yml).
+ * An admin adds a second 1C base by adding a block; no rebuild.
+ */
+@ConfigurationProperties("hub")
+public record SourcesProperties(Map<String, Source> sources) {
+
+    public SourcesProperties {
+        sources = sources == null ? Map.of() : Map.copyOf(sources);
+    }
+
+    /**
+     * @param passwordEnv the environment variable holding the password; only its name is configured
+     * @param fields entity field names when the 1C configuration differs from Бухгалтерия 3.0
+     */
+    public record Source(
+            @DefaultValue("onec-odata") String kind,
+            @DefaultValue("true") boolean enabled,
+            String baseUrl,
+            String user,
+            String passwordEnv,
+            @DefaultValue("Document_РеализацияТоваровУслуг") String entitySet,
+            @DefaultValue("Catalog_Контрагенты") String counterpartySet,
+            OneCFields fields,
+            @DefaultValue("5m") Duration pollPeriod,
+            @DefaultValue("10s") Duration firstPollDelay,
+            @DefaultValue("500") int pageSize,
+            @DefaultValue("2d") Duration overlap,
+            @DefaultValue("2000-01-01T00:00:00") LocalDateTime since,
+            @DefaultValue("false") boolean importUnposted,
+            @DefaultValue("60s") Duration timeout,
+            @DefaultValue("10s") Duration connectTimeout,
+            @DefaultValue("4") int retries,
+            @DefaultValue("1s") Duration backoff,
+            @DefaultValue("1m") Duration maxBackoff) {
+    }
+}

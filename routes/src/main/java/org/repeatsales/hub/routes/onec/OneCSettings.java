@@ -1,0 +1,29 @@
+package org.repeatsales.hub.routes.onec;
+
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+
+/**
+ * One configured 1C base.
+ *
+ * @param baseUrl the published infobase, e.g. {@code http://1c.local/buh}; {@code /odata/standard.odata/} is appended
+ * @param passwordEnv name of the environment variable holding the password (named in messages, never its value)
+ * @param overlap how far before the watermark each poll starts again, for documents posted late
+ *     with an earlier date and for paging shifts while documents arrive
+ * @param since where the first poll starts
+ */
+public record OneCSettings(
+        String id,
+        String baseUrl,
+        String user,
+        String passwordEnv,
+        String entitySet,
+        String counterpartySet,
+        OneCFields fields,
+        int pageSize,
+        Duration overlap,
+        LocalDateTime since,
+        boolean importUnposted,
+        ZoneId zone) {
+}

@@ -1,0 +1,96 @@
+package org.repeatsales.hub.routes.sources;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * GET requests to a source's API with the outage rules of every live source: timeouts, connection
+ * failures, 5xx and 429 are retried with {@link Backoff}; 401/403 fail at once (a retry storm would
+ * only lock the account); other answers are returned for the caller to judge. Request headers
+ * (credentials) are never logged nor kept.
+ */
+public final class SourceHttp {
+
+    private static final Logger log = LoggerFactory.getLogger(SourceHttp.class);
+
+    /** Names the credential to fix when the source refuses it. */
+    public interface CredentialHint {
+        String describe();
+    }
+
+    private final HttpClient client;
+    private final Duration timeout;
+    private final int retries;
+    private final Backoff backoff;
+
+    public SourceHttp(Duration connectTimeout, Duration timeout, int retries, Backoff backoff) {
+        this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.timeout = timeout;
+        this.retries = retries;
+        this.backoff = backoff;
+    }
+
+    /** A 2xx answer. */
+    public record Response(int status, String body) {
+    }
+
+    /**
+     * Fetches {@code uri}; answers 2xx responses, throws for everything else.
+     *
+     * @param entity what is fetched, for messages ("Document_РеализацияТоваровУслуг")
+     * @param page the poll's page, for messages and kept responses (0 outside paging)
+     */
+    public Response get(URI uri, Map<String, String> headers, String entity, int page, CredentialHint credential)
+            throws SourceException, InterruptedException {
+        String where = entity + (page > 0 ? ", page " + page : "");
+        String lastProblem = null;
+        for (int attempt = 1; attempt <= retries + 1; attempt++) {
+            if (attempt > 1) {
+                Duration delay = backoff.delay(attempt - 1);
+                log.warn("{}: {}; retry {} of {} in {} ms", where, lastProblem, attempt - 1, retries, delay.toMillis());
+                Thread.sleep(delay.toMillis());
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+            headers.forEach(request::header);
+            HttpResponse<String> response;
+            try {
+                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                // HttpTimeoutException is an IOException too: a slow source is retried like a dead one
+                lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                continue;
+            }
+            int status = response.statusCode();
+            if (status >= 200 && status < 300) {
+                return new Response(status, response.body());
+            }
+            RawResponse raw = new RawResponse(entity, page, readable(uri), status, response.body());
+            if (status == 401 || status == 403) {
+                throw new SourceException(SourceException.Kind.AUTH, "Источник отклонил учётные данные (HTTP " + status + ") на "
+                        + where + ": " + credential.describe(), raw);
+            }
+            if (status >= 500 || status == 429) {
+                lastProblem = "HTTP " + status;
+                continue;
+            }
+            throw new SourceException(SourceException.Kind.REJECTED, "Источник ответил HTTP " + status + " на " + where
+                    + ODataErrors.messageOf(response.body()).map(m -> ": " + m).orElse(""), raw);
+        }
+        throw new SourceException(SourceException.Kind.UNAVAILABLE, "Источник недоступен на " + where + ": " + lastProblem
+                + " после " + (retries + 1) + " попыток", null);
+    }
+
+    /** The URL as a person reads it (Cyrillic names decoded); it never carries credentials. */
+    public static String readable(URI uri) {
+        return URLDecoder.decode(uri.toASCIIString().replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,46 @@
+package org.repeatsales.hub.routes.sources;
+
+import java.time.Instant;
+import java.util.List;
+import org.repeatsales.hub.ingest.ReceiptRecord;
+
+/**
+ * What a live source needs from the store: its watermark, and a run that stores pages. The hub
+ * implements it over its batch writer; sources know nothing of SQL.
+ */
+public interface SourceStore {
+
+    /** The watermark the last stored page left, or null before the first one. */
+    String watermark(String sourceId);
+
+    /** Opens an import run for one poll. */
+    PollRun startPoll(String sourceId, String kind, String description);
+
+    /** One poll's import run. Used by one thread. */
+    interface PollRun extends AutoCloseable {
+
+        long runId();
+
+        /**
+         * Stores one page in one transaction: receipts upserted by natural key, receipts with
+         * {@code removedKeys} (in the source's key namespace) deleted, and the watermark set, so
+         * the watermark never covers rows that are not stored.
+         */
+        void storePage(List<ReceiptRecord> receipts, List<String> removedKeys, String watermark, Instant watermarkAt);
+
+        /** Keeps a response the poll could not use, for diagnosis. */
+        void keepRaw(RawResponse raw, String reason);
+
+        /** Data records stored so far. */
+        long rowsStored();
+
+        /** Closes the run as succeeded and marks the source healthy. */
+        void succeeded(String message);
+
+        /** Closes the run as failed and marks the source failing; the watermark stays where the last page left it. */
+        void failed(String message);
+
+        @Override
+        void close();
+    }
+}
