@@ -27,6 +27,8 @@ class SecurityConfiguration {
         http.securityMatcher("/api/**")
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(HttpMethod.POST, "/api/v1/imports", "/api/v1/imports/**").hasAnyRole("ADMIN", "MARKETER")
+                        .requestMatchers("/api/v1/plugins", "/api/v1/plugins/**").hasRole("ADMIN")
+                        .requestMatchers(HttpMethod.POST, "/api/v1/segments", "/api/v1/segments/**").hasAnyRole("ADMIN", "MARKETER")
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized))

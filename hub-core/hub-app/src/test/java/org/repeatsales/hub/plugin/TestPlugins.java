@@ -1,0 +1,185 @@
+package org.repeatsales.hub.plugin;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.pf4j.Extension;
+import org.repeatsales.hub.api.HubApi;
+
+/**
+ * Builds plugin zips at test time the way the plugins/ build does: sources compiled against hub-api
+ * and pf4j with pf4j's extension indexer, packed with a plugin.properties into classes/.
+ */
+public final class TestPlugins {
+
+    /** A strategy: "one" for clients with one purchase, "many" for more; it takes its context. */
+    public static final String PURCHASES_STRATEGY = """
+            package test.purchases;
+
+            import java.util.List;
+            import org.pf4j.Extension;
+            import org.repeatsales.hub.api.Label;
+            import org.repeatsales.hub.api.PluginContext;
+            import org.repeatsales.hub.api.segment.*;
+
+            @Extension
+            public class PurchasesStrategy implements SegmentationStrategy {
+                private final PluginContext context;
+
+                public PurchasesStrategy(PluginContext context) {
+                    this.context = context;
+                }
+
+                public String id() { return "test-purchases"; }
+
+                public Label name() { return Label.of("Покупки (" + context.pluginId() + ")", "Purchases"); }
+
+                public List<ParameterSpec> parameters() {
+                    return List.of(ParameterSpec.integer("manyFrom", 2, 2L, 100L, Label.of("Много покупок от", "Many from")));
+                }
+
+                public List<Cell> cells(Parameters p) {
+                    return List.of(Cell.of("one", "Разовые", "One-time"), Cell.of("many", "Многократные", "Repeat"));
+                }
+
+                public void segment(SegmentationContext ctx, ClientStream clients, SegmentAssignments out) {
+                    long manyFrom = ctx.parameters().integer("manyFrom");
+                    try (ClientStream.Cursor c = clients.open()) {
+                        while (c.hasNext()) {
+                            ClientFacts f = c.next();
+                            if (f.purchases() >= manyFrom) {
+                                out.assign(f.clientId(), "many");
+                            } else if (f.purchases() > 0) {
+                                out.assign(f.clientId(), "one");
+                            }
+                        }
+                    }
+                }
+            }
+            """;
+
+    /** A strategy that fails every refresh after assigning some clients. */
+    public static final String THROWING_REFRESH_STRATEGY = """
+            package test.throwing;
+
+            import java.util.List;
+            import org.pf4j.Extension;
+            import org.repeatsales.hub.api.Label;
+            import org.repeatsales.hub.api.segment.*;
+
+            @Extension
+            public class HalfwayStrategy implements SegmentationStrategy {
+                public String id() { return "test-halfway"; }
+                public Label name() { return Label.of("Ломается на полпути", "Fails halfway"); }
+                public List<ParameterSpec> parameters() { return List.of(); }
+                public List<Cell> cells(Parameters p) { return List.of(Cell.of("all", "Все", "All")); }
+                public void segment(SegmentationContext ctx, ClientStream clients, SegmentAssignments out) {
+                    try (ClientStream.Cursor c = clients.open()) {
+                        out.assign(c.next().clientId(), "all");
+                    }
+                    throw new IllegalStateException("strategy gave up halfway");
+                }
+            }
+            """;
+
+    /** An extension whose constructor throws: the plugin must end in state failed. */
+    public static final String THROWING_CONSTRUCTOR_STRATEGY = """
+            package test.boom;
+
+            import java.util.List;
+            import org.pf4j.Extension;
+            import org.repeatsales.hub.api.Label;
+            import org.repeatsales.hub.api.segment.*;
+
+            @Extension
+            public class BoomStrategy implements SegmentationStrategy {
+                public BoomStrategy() { throw new IllegalStateException("boom in constructor"); }
+                public String id() { return "test-boom"; }
+                public Label name() { return Label.of("Бум", "Boom"); }
+                public List<ParameterSpec> parameters() { return List.of(); }
+                public List<Cell> cells(Parameters p) { return List.of(); }
+                public void segment(SegmentationContext ctx, ClientStream clients, SegmentAssignments out) { }
+            }
+            """;
+
+    private TestPlugins() {
+    }
+
+    /**
+     * Compiles {@code sources} (class name to source) and packs them with a plugin.properties.
+     *
+     * @return the zip, in {@code work}
+     */
+    public static Path build(Path work, String pluginId, String requires, Map<String, String> sources) {
+        try {
+            Path src = Files.createDirectories(work.resolve(pluginId + "-src"));
+            Path classes = Files.createDirectories(work.resolve(pluginId + "-classes"));
+            List<String> args = new ArrayList<>(List.of("--release", "17", "-implicit:class",
+                    "-classpath", location(HubApi.class) + java.io.File.pathSeparator + location(Extension.class),
+                    "-processor", "org.pf4j.processor.ExtensionAnnotationProcessor",
+                    "-d", classes.toString()));
+            for (Map.Entry<String, String> s : sources.entrySet()) {
+                Path file = src.resolve(s.getKey().replace('.', '/') + ".java");
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, s.getValue());
+                args.add(file.toString());
+            }
+            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+            int status = javac.run(null, null, null, args.toArray(String[]::new));
+            if (status != 0) {
+                throw new IllegalStateException("Test plugin " + pluginId + " does not compile");
+            }
+            if (!Files.exists(classes.resolve("META-INF/extensions.idx"))) {
+                throw new IllegalStateException("pf4j's annotation processor wrote no extensions.idx");
+            }
+            Path zip = work.resolve(pluginId + ".zip");
+            try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+                z.putNextEntry(new ZipEntry("plugin.properties"));
+                z.write(("plugin.id=" + pluginId + "\nplugin.version=1.0.0\nplugin.requires=" + requires
+                        + "\nplugin.provider=tests\nplugin.description=built by a test\n").getBytes(StandardCharsets.UTF_8));
+                try (Stream<Path> files = Files.walk(classes)) {
+                    for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                        z.putNextEntry(new ZipEntry("classes/" + classes.relativize(f).toString().replace('\\', '/')));
+                        z.write(Files.readAllBytes(f));
+                    }
+                }
+            }
+            return zip;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Puts a file into a watched folder the way a careful admin does: whole, in one rename. */
+    public static Path drop(Path file, Path folder) {
+        try {
+            Path tmp = folder.resolve(file.getFileName() + ".part");
+            Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+            return Files.move(tmp, folder.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String location(Class<?> type) {
+        try {
+            return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
