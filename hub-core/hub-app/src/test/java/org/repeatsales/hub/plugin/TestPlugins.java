@@ -71,7 +71,10 @@ public final class TestPlugins {
             }
             """;
 
-    /** A strategy that fails every refresh after assigning some clients. */
+    /**
+     * A strategy that puts every buyer into one cell, except for a refresh computed for 2030 or later:
+     * then it gives up after assigning one client (a refresh of the same segment can be made to fail).
+     */
     public static final String THROWING_REFRESH_STRATEGY = """
             package test.throwing;
 
@@ -87,10 +90,18 @@ public final class TestPlugins {
                 public List<ParameterSpec> parameters() { return List.of(); }
                 public List<Cell> cells(Parameters p) { return List.of(Cell.of("all", "Все", "All")); }
                 public void segment(SegmentationContext ctx, ClientStream clients, SegmentAssignments out) {
+                    boolean fail = ctx.today().getYear() >= 2030;
                     try (ClientStream.Cursor c = clients.open()) {
-                        out.assign(c.next().clientId(), "all");
+                        while (c.hasNext()) {
+                            ClientFacts f = c.next();
+                            if (f.purchases() > 0) {
+                                out.assign(f.clientId(), "all");
+                                if (fail) {
+                                    throw new IllegalStateException("strategy gave up halfway");
+                                }
+                            }
+                        }
                     }
-                    throw new IllegalStateException("strategy gave up halfway");
                 }
             }
             """;
@@ -160,6 +171,17 @@ public final class TestPlugins {
             return zip;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The source of a bundled strategy from plugins/, to build it into a test plugin. */
+    public static Map<String, String> bundled(String module, String className) {
+        String packageName = "org.repeatsales.hub.plugins." + module;
+        Path source = Path.of("../../plugins", module, "src/main/java", packageName.replace('.', '/'), className + ".java");
+        try {
+            return Map.of(packageName + "." + className, Files.readString(source));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + source.toAbsolutePath(), e);
         }
     }
 
