@@ -22,7 +22,8 @@ public record HubProperties(
         @DefaultValue Inbox inbox,
         @DefaultValue Imports imports,
         @DefaultValue Demo demo,
-        @DefaultValue Plugins plugins) {
+        @DefaultValue Plugins plugins,
+        @DefaultValue Segments segments) {
 
     /**
      * The store. With an empty {@code url} the hub starts its own PostgreSQL under
@@ -59,6 +60,17 @@ public record HubProperties(
      *     between two scans
      */
     public record Plugins(@DefaultValue("") String dir, @DefaultValue("2000") long pollMillis) {
+    }
+
+    /**
+     * Keeping segments current without anyone pressing refresh.
+     *
+     * @param autoRefresh refresh a segment after an import finished since its last refresh, when its
+     *     last refresh was on an earlier day (date-relative cells change at midnight), and when it was
+     *     never refreshed
+     * @param checkMillis how often segments are checked for that
+     */
+    public record Segments(@DefaultValue("true") boolean autoRefresh, @DefaultValue("60000") long checkMillis) {
     }
 
     // Paths are bound as strings: Spring's resource-based conversion would mangle "../x".

@@ -80,6 +80,8 @@ public class PluginRegistry {
         this.dir = dir.toAbsolutePath();
         this.pollMillis = pollMillis;
         try {
+            // unpacked copies are rebuilt from the zips at every start; stale ones would only mislead
+            deleteTree(this.dir.resolve(EXPANDED));
             Files.createDirectories(this.dir.resolve(EXPANDED));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create the plugin folder " + this.dir, e);
@@ -90,7 +92,7 @@ public class PluginRegistry {
     /** Loads what is in the folder now, then watches it. */
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        scan(true);
+        scan(true, null);
         watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "plugin-folder");
             t.setDaemon(true);
@@ -98,7 +100,7 @@ public class PluginRegistry {
         });
         watcher.scheduleWithFixedDelay(() -> {
             try {
-                scan(false);
+                scan(false, null);
             } catch (RuntimeException e) {
                 log.error("Scanning the plugin folder {} failed", dir, e);
             }
@@ -127,12 +129,13 @@ public class PluginRegistry {
     }
 
     /**
-     * Brings the loaded plugins in line with the folder.
+     * Brings the loaded plugins in line with the folder. One scan at a time (the watcher and uploads).
      *
-     * @param all load files even if they appeared only now (at start, and after an upload that was
-     *     moved into place whole)
+     * @param all load files even if they appeared only now (at start)
+     * @param whole a file known to be complete although it appeared only now (an upload moved into
+     *     place in one rename), or null
      */
-    void scan(boolean all) {
+    synchronized void scan(boolean all, String whole) {
         Map<String, Stamp> now = new HashMap<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, PluginRegistry::isPluginFile)) {
             for (Path f : files) {
@@ -155,7 +158,7 @@ public class PluginRegistry {
                 if (known != null && known.stamp.equals(f.getValue())) {
                     continue;
                 }
-                boolean settled = all || f.getValue().equals(lastSeen.get(f.getKey()));
+                boolean settled = all || f.getKey().equals(whole) || f.getValue().equals(lastSeen.get(f.getKey()));
                 if (!settled) {
                     continue; // still being copied, or just changed: look again at the next scan
                 }
@@ -377,7 +380,7 @@ public class PluginRegistry {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        scan(true);
+        scan(false, name);
         lock.readLock().lock();
         try {
             return entries.get(name).view();

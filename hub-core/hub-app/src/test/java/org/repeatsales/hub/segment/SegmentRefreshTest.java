@@ -33,7 +33,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * bundled strategies built from plugins/ and dropped into the plugin folder at test time.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"hub.inbox.enabled=false", "hub.plugins.poll-millis=100"})
+        properties = {"hub.inbox.enabled=false", "hub.plugins.poll-millis=100", "hub.segments.auto-refresh=false"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SegmentRefreshTest {
 
