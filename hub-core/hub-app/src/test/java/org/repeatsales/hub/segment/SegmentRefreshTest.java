@@ -83,9 +83,13 @@ class SegmentRefreshTest {
                 TestPlugins.bundled("lifecycle", "LifecycleStrategy")), registry.folder());
         TestPlugins.drop(TestPlugins.build(work, "rfm", ">=0.2.0 & <1.0.0",
                 TestPlugins.bundled("rfm", "RfmStrategy")), registry.folder());
+        TestPlugins.drop(TestPlugins.build(work, "abc", ">=0.2.0 & <1.0.0",
+                TestPlugins.bundled("abc", "AbcStrategy")), registry.folder());
+        TestPlugins.drop(TestPlugins.build(work, "golden", ">=0.2.0 & <1.0.0",
+                TestPlugins.bundled("golden", "GoldenStrategy")), registry.folder());
         TestPlugins.drop(TestPlugins.build(work, "halfway", ">=0.2.0",
                 Map.of("test.throwing.HalfwayStrategy", TestPlugins.THROWING_REFRESH_STRATEGY)), registry.folder());
-        awaitStarted("lifecycle", "rfm", "halfway");
+        awaitStarted("lifecycle", "rfm", "abc", "golden", "halfway");
     }
 
     @Test
@@ -172,6 +176,27 @@ class SegmentRefreshTest {
         assertThat(membersByName(month)).containsExactly(
                 entry("Анна", "champions"), entry("Борис", "lost"), entry("Вера", "lost"), entry("Глеб", "lost"),
                 entry("Дина", "loyal"), entry("Зоя", "lost"));
+    }
+
+    @Test
+    void shouldClassifyAbcAndGoldenClientsFromReceipts() {
+        long abc = create("ABC", "abc", "{}");
+        long golden = create("Золотые", "golden", "{}");
+
+        admin.postRaw("/api/v1/segments/" + abc + "/refresh?asOf=" + AS_OF, new byte[0], "application/json");
+        admin.postRaw("/api/v1/segments/" + golden + "/refresh?asOf=" + AS_OF, new byte[0], "application/json");
+
+        // revenue 6400: Глеб 4000 (nobody richer), Борис 700 (62.5 % richer), Вера and Зоя 600 (73.4 %)
+        // are A; Анна 500 (92.2 %) is B; Дина's refund cancels her purchase, Ефим only refunded
+        assertThat(membersByName(abc)).containsExactly(
+                entry("Анна", "b"), entry("Борис", "a"), entry("Вера", "a"), entry("Глеб", "a"), entry("Зоя", "a"));
+        // six buyers, top 20 % = at most one strictly higher: only Глеб leads revenue, frequency and check
+        assertThat(membersByName(golden)).containsExactly(
+                entry("Анна", "others"), entry("Борис", "others"), entry("Вера", "others"), entry("Глеб", "golden"),
+                entry("Дина", "others"), entry("Зоя", "others"));
+        JsonNode summary = admin.get("/api/v1/segments/" + golden + "/summary").json();
+        assertThat(summary.get("cells").get(0).get("revenue").decimalValue()).isEqualByComparingTo("4000");
+        assertThat(summary.get("revenue").decimalValue()).isEqualByComparingTo("6400");
     }
 
     @Test
