@@ -128,6 +128,33 @@ class PluginFolderTest {
     }
 
     @Test
+    void shouldLetAPluginBringItsOwnVersionOfALibraryTheHubAlsoUses() {
+        // The hub uses libphonenumber (through hub-ingest); this plugin ships an incompatible class of
+        // the same name in its lib/. With the plugin's own class loader first, both keep working.
+        Map<String, String> library = Map.of("com.google.i18n.phonenumbers.PhoneNumberUtil", """
+                package com.google.i18n.phonenumbers;
+
+                public class PhoneNumberUtil {
+                    public static String getInstance() { return "своя версия библиотеки"; }
+                }
+                """);
+        Map<String, String> strategy = Map.of("test.lib.LibStrategy", TestPlugins.PURCHASES_STRATEGY
+                .replace("package test.purchases;", "package test.lib;")
+                .replace("PurchasesStrategy", "LibStrategy")
+                .replace("\"test-purchases\"", "\"test-lib\"")
+                .replace("Label.of(\"Покупки (\" + context.pluginId() + \")\", \"Purchases\")",
+                        "Label.of(com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance(), \"Own library\")"));
+        Path zip = TestPlugins.build(work, "own-library", ">=0.2.0", strategy, library);
+        HubApiClient admin = HubApiClient.admin(port);
+
+        TestPlugins.drop(zip, registry.folder());
+
+        awaitPlugin(admin, "own-library", p -> p.get("state").asText().equals("STARTED"));
+        assertThat(admin.get("/api/v1/strategies").body()).contains("своя версия библиотеки");
+        assertThat(org.repeatsales.hub.ingest.Contacts.phone("8 916 123-45-67")).isEqualTo("+79161234567");
+    }
+
+    @Test
     void shouldRefuseUploadOfAFileThatIsNotAPlugin() throws IOException {
         Path text = Files.writeString(work.resolve("notes.txt"), "hello");
         Path corrupt = Files.writeString(work.resolve("broken.zip"), "PK but not really");

@@ -135,42 +135,75 @@ public final class TestPlugins {
      * @return the zip, in {@code work}
      */
     public static Path build(Path work, String pluginId, String requires, Map<String, String> sources) {
+        return build(work, pluginId, requires, sources, Map.of());
+    }
+
+    /**
+     * Like {@link #build(Path, String, String, Map)}, with {@code libSources} compiled into
+     * {@code lib/<pluginId>-lib.jar}: a library the plugin brings with it.
+     */
+    public static Path build(Path work, String pluginId, String requires, Map<String, String> sources, Map<String, String> libSources) {
         try {
-            Path src = Files.createDirectories(work.resolve(pluginId + "-src"));
-            Path classes = Files.createDirectories(work.resolve(pluginId + "-classes"));
-            List<String> args = new ArrayList<>(List.of("--release", "17", "-implicit:class",
-                    "-classpath", location(HubApi.class) + java.io.File.pathSeparator + location(Extension.class),
-                    "-processor", "org.pf4j.processor.ExtensionAnnotationProcessor",
-                    "-d", classes.toString()));
-            for (Map.Entry<String, String> s : sources.entrySet()) {
-                Path file = src.resolve(s.getKey().replace('.', '/') + ".java");
-                Files.createDirectories(file.getParent());
-                Files.writeString(file, s.getValue());
-                args.add(file.toString());
+            String classpath = location(HubApi.class) + java.io.File.pathSeparator + location(Extension.class);
+            Path libJar = null;
+            if (!libSources.isEmpty()) {
+                Path libClasses = compile(work.resolve(pluginId + "-lib"), classpath, libSources, false);
+                libJar = work.resolve(pluginId + "-lib.jar");
+                try (OutputStream out = Files.newOutputStream(libJar); ZipOutputStream z = new ZipOutputStream(out)) {
+                    addTree(z, libClasses, "");
+                }
+                classpath += java.io.File.pathSeparator + libJar;
             }
-            JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-            int status = javac.run(null, null, null, args.toArray(String[]::new));
-            if (status != 0) {
-                throw new IllegalStateException("Test plugin " + pluginId + " does not compile");
-            }
-            if (!Files.exists(classes.resolve("META-INF/extensions.idx"))) {
-                throw new IllegalStateException("pf4j's annotation processor wrote no extensions.idx");
-            }
+            Path classes = compile(work.resolve(pluginId), classpath, sources, true);
             Path zip = work.resolve(pluginId + ".zip");
             try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
                 z.putNextEntry(new ZipEntry("plugin.properties"));
                 z.write(("plugin.id=" + pluginId + "\nplugin.version=1.0.0\nplugin.requires=" + requires
                         + "\nplugin.provider=tests\nplugin.description=built by a test\n").getBytes(StandardCharsets.UTF_8));
-                try (Stream<Path> files = Files.walk(classes)) {
-                    for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                        z.putNextEntry(new ZipEntry("classes/" + classes.relativize(f).toString().replace('\\', '/')));
-                        z.write(Files.readAllBytes(f));
-                    }
+                addTree(z, classes, "classes/");
+                if (libJar != null) {
+                    z.putNextEntry(new ZipEntry("lib/" + libJar.getFileName()));
+                    z.write(Files.readAllBytes(libJar));
                 }
             }
             return zip;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path compile(Path base, String classpath, Map<String, String> sources, boolean extensions) throws IOException {
+        Path src = Files.createDirectories(base.resolveSibling(base.getFileName() + "-src"));
+        Path classes = Files.createDirectories(base.resolveSibling(base.getFileName() + "-classes"));
+        List<String> args = new ArrayList<>(List.of("--release", "17", "-implicit:class", "-classpath", classpath,
+                "-d", classes.toString()));
+        if (extensions) {
+            args.addAll(List.of("-processor", "org.pf4j.processor.ExtensionAnnotationProcessor"));
+        } else {
+            args.add("-proc:none");
+        }
+        for (Map.Entry<String, String> s : sources.entrySet()) {
+            Path file = src.resolve(s.getKey().replace('.', '/') + ".java");
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, s.getValue());
+            args.add(file.toString());
+        }
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        if (javac.run(null, null, null, args.toArray(String[]::new)) != 0) {
+            throw new IllegalStateException("Test sources for " + base.getFileName() + " do not compile");
+        }
+        if (extensions && !Files.exists(classes.resolve("META-INF/extensions.idx"))) {
+            throw new IllegalStateException("pf4j's annotation processor wrote no extensions.idx");
+        }
+        return classes;
+    }
+
+    private static void addTree(ZipOutputStream z, Path root, String prefix) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                z.putNextEntry(new ZipEntry(prefix + root.relativize(f).toString().replace('\\', '/')));
+                z.write(Files.readAllBytes(f));
+            }
         }
     }
 
