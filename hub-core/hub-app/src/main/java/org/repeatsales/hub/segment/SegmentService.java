@@ -144,6 +144,59 @@ public class SegmentService {
         return new SegmentViews.MembersPage(total, items);
     }
 
+    /**
+     * Writes the members as CSV for Excel (UTF-8 with BOM, {@code ;}), read with a cursor so a large
+     * segment never sits in memory.
+     *
+     * @param masked hide most of each phone and e-mail (analysts)
+     */
+    public void exportMembers(long id, String cell, boolean masked, java.io.Writer out) {
+        SegmentViews.Segment segment = get(id);
+        Map<String, String> names = new LinkedHashMap<>();
+        declaredCells(segment).forEach(c -> names.put(c.code(), c.name().ru()));
+        Condition where = SEGMENT_MEMBER.SEGMENT_ID.eq(id);
+        if (cell != null && !cell.isBlank()) {
+            where = where.and(SEGMENT_MEMBER.CELL.eq(cell));
+        }
+        Condition condition = where;
+        db.transaction(tx -> {
+            try (var rows = DSL.using(tx).select(SEGMENT_MEMBER.CLIENT_ID, CLIENT.NAME, CLIENT.PHONE, CLIENT.EMAIL, SEGMENT_MEMBER.CELL,
+                            SEGMENT_MEMBER.SINCE, CLIENT_STATS.PURCHASES, CLIENT_STATS.REVENUE, CLIENT_STATS.LAST_PURCHASE_AT)
+                    .from(SEGMENT_MEMBER)
+                    .join(CLIENT).on(CLIENT.ID.eq(SEGMENT_MEMBER.CLIENT_ID))
+                    .leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(SEGMENT_MEMBER.CLIENT_ID))
+                    .where(condition).orderBy(SEGMENT_MEMBER.CLIENT_ID)
+                    .fetchSize(5_000).fetchLazy()) {
+                out.write('\uFEFF');
+                out.write("Клиент;Имя;Телефон;E-mail;Ячейка;Код ячейки;В ячейке с;Покупок;Выручка;Последняя покупка\r\n");
+                for (Record r : rows) {
+                    String phone = r.get(CLIENT.PHONE);
+                    String email = r.get(CLIENT.EMAIL);
+                    String code = r.get(SEGMENT_MEMBER.CELL);
+                    out.write(String.join(";", String.valueOf(r.get(SEGMENT_MEMBER.CLIENT_ID)), csv(r.get(CLIENT.NAME)),
+                            csv(masked ? org.repeatsales.hub.clients.ContactMask.phone(phone) : phone),
+                            csv(masked ? org.repeatsales.hub.clients.ContactMask.email(email) : email),
+                            csv(names.getOrDefault(code, code)), csv(code), csv(String.valueOf(instant(r.get(SEGMENT_MEMBER.SINCE)))),
+                            r.get(CLIENT_STATS.PURCHASES) == null ? "0" : r.get(CLIENT_STATS.PURCHASES).toString(),
+                            r.get(CLIENT_STATS.REVENUE) == null ? "0" : r.get(CLIENT_STATS.REVENUE).toPlainString().replace('.', ','),
+                            csv(r.get(CLIENT_STATS.LAST_PURCHASE_AT) == null ? "" : instant(r.get(CLIENT_STATS.LAST_PURCHASE_AT)).toString())));
+                    out.write("\r\n");
+                }
+                out.flush();
+            }
+        });
+    }
+
+    private static String csv(String value) {
+        if (value == null) {
+            return "";
+        }
+        if (value.contains(";") || value.contains("\"") || value.contains("\n") || value.contains("\r")) {
+            return "\"" + value.replace("\"", "\"\"") + "\"";
+        }
+        return value;
+    }
+
     /** Who entered, moved and left, oldest first; optionally of one client. */
     public SegmentViews.MovementsPage movements(long id, Long clientId, int offset, int limit) {
         get(id);

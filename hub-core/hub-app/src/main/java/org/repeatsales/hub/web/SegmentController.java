@@ -3,6 +3,10 @@ package org.repeatsales.hub.web;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -11,8 +15,12 @@ import org.repeatsales.hub.segment.RefreshFailedException;
 import org.repeatsales.hub.segment.SegmentRefresher;
 import org.repeatsales.hub.segment.SegmentService;
 import org.repeatsales.hub.segment.SegmentViews;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -20,6 +28,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /** Segments: a strategy with parameters, refreshed into cells with a history of movements. */
 @RestController
@@ -68,6 +77,25 @@ class SegmentController {
     SegmentViews.MembersPage members(@PathVariable long id, @RequestParam(required = false) String cell,
                                      @RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "100") int limit) {
         return segments.members(id, cell, Math.max(offset, 0), Math.min(Math.max(limit, 1), 10_000));
+    }
+
+    @Operation(summary = "Members as CSV for Excel (UTF-8, ';'), optionally of one cell; analysts get contacts masked")
+    @GetMapping(path = "/{id}/members.csv", produces = "text/csv")
+    ResponseEntity<StreamingResponseBody> membersCsv(@PathVariable long id, @RequestParam(required = false) String cell,
+                                                     Authentication who) {
+        segments.get(id);
+        boolean masked = who.getAuthorities().stream()
+                .noneMatch(a -> a.getAuthority().equals("ROLE_ADMIN") || a.getAuthority().equals("ROLE_MARKETER"));
+        StreamingResponseBody body = out -> {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            segments.exportMembers(id, cell, masked, writer);
+            writer.flush();
+        };
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename("segment-" + id + (cell == null || cell.isBlank() ? "" : "-" + cell) + ".csv").build().toString())
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .body(body);
     }
 
     @Operation(summary = "Who entered, changed cell and left, refresh by refresh (oldest first)")
