@@ -63,8 +63,13 @@ public class PluginRegistry {
     private final HubPluginManager manager;
     private final long pollMillis;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    /** By file name; guarded by the write lock for changes. */
+    /**
+     * By file name. Changed only in {@code synchronized} methods and under the write lock, so a
+     * scan that finds nothing to do never waits for a refresh holding the read lock.
+     */
     private final Map<String, Entry> entries = new LinkedHashMap<>();
+    /** What the API lists, replaced after every change: listing never waits for a lock. */
+    private volatile List<PluginView> views = List.of();
     /** Files seen in the previous scan with their size and time: loaded once they stop changing. */
     private final Map<String, Stamp> lastSeen = new HashMap<>();
     private ScheduledExecutorService watcher;
@@ -109,7 +114,7 @@ public class PluginRegistry {
     }
 
     @PreDestroy
-    void stop() {
+    synchronized void stop() {
         if (watcher != null) {
             watcher.shutdownNow();
         }
@@ -122,6 +127,11 @@ public class PluginRegistry {
         } finally {
             lock.writeLock().unlock();
         }
+        publish();
+    }
+
+    private void publish() {
+        views = entries.values().stream().map(Entry::view).sorted(Comparator.comparing(PluginView::id)).toList();
     }
 
     public Path folder() {
@@ -144,35 +154,36 @@ public class PluginRegistry {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the plugin folder " + dir, e);
         }
+        List<String> removed = entries.keySet().stream().filter(name -> !now.containsKey(name)).toList();
+        // new or changed files, once they stayed the same since the previous scan (not mid-copy)
+        List<String> toLoad = now.entrySet().stream()
+                .filter(f -> entries.get(f.getKey()) == null || !entries.get(f.getKey()).stamp.equals(f.getValue()))
+                .filter(f -> all || f.getKey().equals(whole) || f.getValue().equals(lastSeen.get(f.getKey())))
+                .map(Map.Entry::getKey).sorted().toList();
+        lastSeen.clear();
+        lastSeen.putAll(now);
+        if (removed.isEmpty() && toLoad.isEmpty()) {
+            return;
+        }
         lock.writeLock().lock();
         try {
-            for (String name : List.copyOf(entries.keySet())) {
-                if (!now.containsKey(name)) {
-                    log.info("Plugin file {} removed: unloading", name);
-                    unload(entries.remove(name));
-                    deleteExpanded(name);
-                }
+            for (String name : removed) {
+                log.info("Plugin file {} removed: unloading", name);
+                unload(entries.remove(name));
+                deleteExpanded(name);
             }
-            for (Map.Entry<String, Stamp> f : now.entrySet()) {
-                Entry known = entries.get(f.getKey());
-                if (known != null && known.stamp.equals(f.getValue())) {
-                    continue;
-                }
-                boolean settled = all || f.getKey().equals(whole) || f.getValue().equals(lastSeen.get(f.getKey()));
-                if (!settled) {
-                    continue; // still being copied, or just changed: look again at the next scan
-                }
+            for (String name : toLoad) {
+                Entry known = entries.get(name);
                 if (known != null) {
-                    log.info("Plugin file {} changed: reloading", f.getKey());
+                    log.info("Plugin file {} changed: reloading", name);
                     unload(known);
                 }
-                entries.put(f.getKey(), load(dir.resolve(f.getKey()), f.getValue()));
+                entries.put(name, load(dir.resolve(name), now.get(name)));
             }
         } finally {
             lock.writeLock().unlock();
         }
-        lastSeen.clear();
-        lastSeen.putAll(now);
+        publish();
     }
 
     private static boolean isPluginFile(Path p) {
@@ -350,25 +361,19 @@ public class PluginRegistry {
     // ---- what the API and the segments use ----
 
     public List<PluginView> list() {
-        lock.readLock().lock();
-        try {
-            return entries.values().stream().map(Entry::view).sorted(Comparator.comparing(PluginView::id)).toList();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return views;
     }
 
+    /** A plugin by id, or by file name when its descriptor could not be read. */
     public PluginView get(String id) {
-        lock.readLock().lock();
-        try {
-            return find(id).view();
-        } finally {
-            lock.readLock().unlock();
-        }
+        List<PluginView> current = views;
+        return current.stream().filter(v -> id.equals(v.id())).findFirst()
+                .or(() -> current.stream().filter(v -> id.equals(v.file())).findFirst())
+                .orElseThrow(() -> new NoSuchElementException("No plugin " + id));
     }
 
     /** Saves an uploaded plugin file into the folder (replacing one of the same name) and loads it. */
-    public PluginView upload(String fileName, InputStream content) throws IOException {
+    public synchronized PluginView upload(String fileName, InputStream content) throws IOException {
         String name = Path.of(fileName).getFileName().toString();
         if (!isPluginName(name)) {
             throw new IllegalArgumentException("A plugin file must be a .zip or .jar, got '" + name + "'");
@@ -381,12 +386,7 @@ public class PluginRegistry {
             Files.deleteIfExists(tmp);
         }
         scan(false, name);
-        lock.readLock().lock();
-        try {
-            return entries.get(name).view();
-        } finally {
-            lock.readLock().unlock();
-        }
+        return entries.get(name).view();
     }
 
     private static boolean isPluginName(String name) {
@@ -394,7 +394,7 @@ public class PluginRegistry {
         return !lower.startsWith(".") && (lower.endsWith(".zip") || lower.endsWith(".jar"));
     }
 
-    public PluginView enable(String id) {
+    public synchronized PluginView enable(String id) {
         return change(id, entry -> {
             manager.markEnabled(entry.pluginId == null ? id : entry.pluginId);
             unload(entry);
@@ -403,7 +403,7 @@ public class PluginRegistry {
     }
 
     /** Stops and unloads the plugin; it stays disabled (also after a restart) until enabled. */
-    public PluginView disable(String id) {
+    public synchronized PluginView disable(String id) {
         return change(id, entry -> {
             if (entry.pluginId == null) {
                 throw new IllegalArgumentException("Plugin file " + entry.file + " could not be read; delete it instead");
@@ -417,14 +417,14 @@ public class PluginRegistry {
         });
     }
 
-    public PluginView reload(String id) {
+    public synchronized PluginView reload(String id) {
         return change(id, entry -> {
             unload(entry);
             return load(dir.resolve(entry.file), entry.stamp);
         });
     }
 
-    public void delete(String id) {
+    public synchronized void delete(String id) {
         lock.writeLock().lock();
         try {
             Entry entry = find(id);
@@ -437,6 +437,7 @@ public class PluginRegistry {
             throw new UncheckedIOException("Cannot delete the plugin file of " + id, e);
         } finally {
             lock.writeLock().unlock();
+            publish();
         }
     }
 
@@ -449,6 +450,7 @@ public class PluginRegistry {
             return result.view();
         } finally {
             lock.writeLock().unlock();
+            publish();
         }
     }
 
