@@ -262,6 +262,9 @@ public class PluginRegistry {
         if (s.id() == null || !s.id().matches("[a-z0-9][a-z0-9-]{0,62}")) {
             throw new IllegalStateException("strategy id '" + s.id() + "' must be lower-case letters, digits and dashes");
         }
+        if (s.id().equals("rules")) {
+            throw new IllegalStateException("strategy id 'rules' is reserved for the hub's rule-based segments");
+        }
         s.name();
         s.description();
         Parameters defaults = Parameters.resolve(s.parameters(), Map.of());

@@ -1,5 +1,7 @@
 package org.repeatsales.hub.segment;
 
+import static org.repeatsales.hub.store.jooq.Tables.CLIENT;
+import static org.repeatsales.hub.store.jooq.Tables.CLIENT_STATS;
 import static org.repeatsales.hub.store.jooq.Tables.SEGMENT_REFRESH;
 
 import java.sql.Connection;
@@ -96,6 +98,18 @@ public class SegmentRefresher {
                     st.execute("create temp table segment_new (client_id bigint primary key, cell text not null) on commit drop");
                 }
                 long clients = single(c, "select count(*) from client");
+                if (segment.strategy().equals(SegmentRules.STRATEGY)) {
+                    // rules are set-based SQL: no client passes through the JVM
+                    org.jooq.Condition where = new SegmentRules(asOf, hub.timezone()).compile(SegmentRules.rule(segment.parameters()));
+                    org.jooq.impl.DSL.using(c, org.jooq.SQLDialect.POSTGRES)
+                            .insertInto(org.jooq.impl.DSL.table("segment_new"), org.jooq.impl.DSL.field("client_id", Long.class), org.jooq.impl.DSL.field("cell", String.class))
+                            .select(org.jooq.impl.DSL.select(CLIENT.ID, org.jooq.impl.DSL.inline(SegmentRules.MATCH.code()))
+                                    .from(CLIENT).leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID)).where(where))
+                            .execute();
+                    apply(c, segment.id(), refreshId, asOf, clients);
+                    c.commit();
+                    return refreshId;
+                }
                 plugins.withStrategy(segment.strategy(), strategy -> {
                     Parameters parameters = Parameters.resolve(strategy.parameters(), segment.parameters());
                     strategy.validate(parameters);

@@ -38,10 +38,12 @@ public class SegmentService {
 
     private final DSLContext db;
     private final PluginRegistry plugins;
+    private final java.time.ZoneId zone;
 
-    SegmentService(DSLContext db, PluginRegistry plugins) {
+    SegmentService(DSLContext db, PluginRegistry plugins, org.repeatsales.hub.config.HubProperties hub) {
         this.db = db;
         this.plugins = plugins;
+        this.zone = hub.timezone();
     }
 
     /**
@@ -56,6 +58,18 @@ public class SegmentService {
         }
         if (strategy == null || strategy.isBlank()) {
             throw new IllegalArgumentException("Parameter 'strategy': must not be empty");
+        }
+        if (strategy.equals(SegmentRules.STRATEGY)) {
+            Object rule = rawParameters == null ? null : rawParameters.get("rule");
+            if (rule == null || rawParameters.size() != 1) {
+                throw new IllegalArgumentException("Parameter 'rule': a rule segment takes exactly one parameter, the rule");
+            }
+            new SegmentRules(Instant.now(), zone).compile(JSON.valueToTree(rule));
+            Map<String, Object> stored = Map.of("rule", rule);
+            long id = db.insertInto(SEGMENT, SEGMENT.NAME, SEGMENT.STRATEGY, SEGMENT.PARAMETERS)
+                    .values(name.trim(), strategy, JSONB.valueOf(json(stored)))
+                    .returning(SEGMENT.ID).fetchOne().getId();
+            return get(id);
         }
         Parameters parameters;
         try {
@@ -118,6 +132,9 @@ public class SegmentService {
 
     /** The strategy's cells for this segment's parameters; none when its plugin is not running now. */
     private List<Cell> declaredCells(SegmentViews.Segment segment) {
+        if (segment.strategy().equals(SegmentRules.STRATEGY)) {
+            return List.of(SegmentRules.MATCH);
+        }
         try {
             return plugins.withStrategy(segment.strategy(), s -> s.cells(Parameters.resolve(s.parameters(), segment.parameters())));
         } catch (RuntimeException e) {
@@ -195,6 +212,19 @@ public class SegmentService {
             return "\"" + value.replace("\"", "\"\"") + "\"";
         }
         return value;
+    }
+
+    /** How many clients a rule matches now, with the first of them, before the segment is saved. */
+    public SegmentViews.Preview preview(com.fasterxml.jackson.databind.JsonNode rule, Instant asOf, int sample) {
+        org.jooq.Condition where = new SegmentRules(asOf == null ? Instant.now() : asOf, zone).compile(rule);
+        long count = db.fetchCount(db.select(CLIENT.ID).from(CLIENT).leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID)).where(where));
+        List<SegmentViews.Member> items = db.select(CLIENT.ID, CLIENT.NAME, CLIENT_STATS.PURCHASES, CLIENT_STATS.REVENUE, CLIENT_STATS.LAST_PURCHASE_AT)
+                .from(CLIENT).leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID))
+                .where(where).orderBy(CLIENT.ID).limit(sample)
+                .fetch(r -> new SegmentViews.Member(r.get(CLIENT.ID), r.get(CLIENT.NAME), SegmentRules.MATCH.code(), null,
+                        r.get(CLIENT_STATS.PURCHASES) == null ? 0 : r.get(CLIENT_STATS.PURCHASES), r.get(CLIENT_STATS.REVENUE),
+                        instant(r.get(CLIENT_STATS.LAST_PURCHASE_AT))));
+        return new SegmentViews.Preview(count, items);
     }
 
     /** Who entered, moved and left, oldest first; optionally of one client. */

@@ -32,6 +32,10 @@ public final class SegmentViews {
     public record MembersPage(long total, List<Member> items) {
     }
 
+    /** What a rule would select now: the count and the first clients. */
+    public record Preview(long count, List<Member> sample) {
+    }
+
     /** A client's change of cell in one refresh; {@code from} null = entered, {@code to} null = left. */
     public record Movement(long refreshId, long clientId, String from, String to, Instant at) {
     }

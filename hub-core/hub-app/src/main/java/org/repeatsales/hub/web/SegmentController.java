@@ -60,6 +60,16 @@ class SegmentController {
         return ResponseEntity.status(HttpStatus.CREATED).body(segments.create(body.name(), body.strategy(), body.parameters()));
     }
 
+    /** @param rule the rule tree (see the README); asOf optional ISO instant */
+    record RulePreview(com.fasterxml.jackson.databind.JsonNode rule, String asOf) {
+    }
+
+    @Operation(summary = "Count and first 20 clients a rule selects now, before saving it as a segment")
+    @PostMapping("/preview")
+    SegmentViews.Preview preview(@RequestBody RulePreview body) {
+        return segments.preview(body.rule(), instant(body.asOf()), 20);
+    }
+
     @Operation(summary = "One segment definition")
     @GetMapping("/{id}")
     SegmentViews.Segment get(@PathVariable long id) {
@@ -117,16 +127,19 @@ class SegmentController {
     ResponseEntity<SegmentViews.Refresh> refresh(@PathVariable long id,
                                                  @Parameter(description = "ISO instant to compute for (default now)")
                                                  @RequestParam(required = false) String asOf) {
-        Instant at;
-        try {
-            at = asOf == null || asOf.isBlank() ? null : Instant.parse(asOf);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("Parameter 'asOf': '" + asOf + "' is not an ISO instant like 2026-06-30T09:00:00Z");
-        }
+        Instant at = instant(asOf);
         try {
             return ResponseEntity.ok(refresher.refresh(id, at));
         } catch (RefreshFailedException e) {
             return ResponseEntity.unprocessableEntity().body(e.refresh());
+        }
+    }
+
+    private static Instant instant(String asOf) {
+        try {
+            return asOf == null || asOf.isBlank() ? null : Instant.parse(asOf);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("Parameter 'asOf': '" + asOf + "' is not an ISO instant like 2026-06-30T09:00:00Z");
         }
     }
 }

@@ -42,22 +42,22 @@ class SegmentRefreshTest {
 
     // Days before 30.06.2026: 31.05 = 30, 30.05 = 31, 01.04 = 90, 31.03 = 91.
     private static final String BASE = """
-            Дата;Номер чека;Покупатель;Телефон;E-mail;Номенклатура;Количество;Цена;Сумма;Вид операции
-            30.06.2026 10:00;A-1;Анна;89160000001;;Хлеб;1;500;500;Продажа
-            31.05.2026 11:00;B-1;Борис;89160000002;;Сыр;1;700;700;Продажа
-            01.03.2026 12:00;C-1;Вера;89160000003;;Чай;1;300;300;Продажа
-            30.05.2026 12:00;C-2;Вера;89160000003;;Чай;1;300;300;Продажа
-            01.01.2026 09:00;D-1;Глеб;89160000004;;Кофе;1;1000;1000;Продажа
-            01.02.2026 09:00;D-2;Глеб;89160000004;;Кофе;1;1000;1000;Продажа
-            01.03.2026 09:00;D-3;Глеб;89160000004;;Кофе;1;1000;1000;Продажа
-            31.03.2026 23:30;D-4;Глеб;89160000004;;Кофе;1;1000;1000;Продажа
-            20.06.2026 15:00;E-1;Дина;89160000005;;Торт;1;1000;1000;Продажа
-            21.06.2026 15:00;E-2;Дина;89160000005;;Торт;1;1000;1000;Возврат
-            10.06.2026 10:00;F-1;Ефим;89160000006;;Вино;1;900;900;Возврат
-            15.06.2026 10:00;G-1;;;;Вода;1;50;50;Продажа
-            01.02.2026 10:00;H-1;Зоя;89160000008;;Мёд;1;200;200;Продажа
-            01.03.2026 10:00;H-2;Зоя;89160000008;;Мёд;1;200;200;Продажа
-            01.04.2026 10:00;H-3;Зоя;89160000008;;Мёд;1;200;200;Продажа
+            Дата;Номер чека;Покупатель;Телефон;E-mail;Номенклатура;Количество;Цена;Сумма;Вид операции;Категория
+            30.06.2026 10:00;A-1;Анна;89160000001;;Хлеб;1;500;500;Продажа;Продукты
+            31.05.2026 11:00;B-1;Борис;89160000002;;Сыр;1;700;700;Продажа;Продукты
+            01.03.2026 12:00;C-1;Вера;89160000003;;Чай;1;300;300;Продажа;Продукты
+            30.05.2026 12:00;C-2;Вера;89160000003;;Чай;1;300;300;Продажа;Продукты
+            01.01.2026 09:00;D-1;Глеб;89160000004;;Кофе;1;1000;1000;Продажа;Кофе
+            01.02.2026 09:00;D-2;Глеб;89160000004;;Кофе;1;1000;1000;Продажа;Кофе
+            01.03.2026 09:00;D-3;Глеб;89160000004;;Кофе;1;1000;1000;Продажа;Кофе
+            31.03.2026 23:30;D-4;Глеб;89160000004;;Кофе;1;1000;1000;Продажа;Кофе
+            20.06.2026 15:00;E-1;Дина;89160000005;;Торт;1;1000;1000;Продажа;Продукты
+            21.06.2026 15:00;E-2;Дина;89160000005;;Торт;1;1000;1000;Возврат;Продукты
+            10.06.2026 10:00;F-1;Ефим;89160000006;;Вино;1;900;900;Возврат;Продукты
+            15.06.2026 10:00;G-1;;;;Вода;1;50;50;Продажа;Продукты
+            01.02.2026 10:00;H-1;Зоя;89160000008;;Мёд;1;200;200;Продажа;Продукты
+            01.03.2026 10:00;H-2;Зоя;89160000008;;Мёд;1;200;200;Продажа;Продукты
+            01.04.2026 10:00;H-3;Зоя;89160000008;;Мёд;1;200;200;Продажа;Продукты
             """;
 
     @LocalServerPort
@@ -303,6 +303,63 @@ class SegmentRefreshTest {
         assertThat(full).contains(";Анна;+79160000001;;Новые активные;new-active;");
         assertThat(cell.lines().skip(1).toList()).singleElement().asString().contains(";Глеб;", ";4000,00;");
         assertThat(masked).contains(";Анна;+7916*****01;").doesNotContain("+79160000001");
+    }
+
+    @Test
+    void shouldSelectClientsByRulesCompiledToSql() {
+        long lifecycle = create("Для правил", "lifecycle", "{}");
+        admin.postRaw("/api/v1/segments/" + lifecycle + "/refresh?asOf=" + AS_OF, new byte[0], "application/json");
+        long repeatRecent = create("Повторные за 90 дней", "rules", """
+                {"rule": {"all": [{"field": "purchases", "min": 2}, {"field": "daysSinceLastPurchase", "max": 90}]}}""");
+        long coffeeOrNothing = create("Кофе или без выручки", "rules", """
+                {"rule": {"any": [{"field": "boughtCategory", "category": "кофе", "withinDays": 365},
+                                  {"not": {"field": "revenue", "min": 1}}]}}""");
+        long sleepingRegulars = create("Из ячейки", "rules",
+                "{\"rule\": {\"field\": \"inSegment\", \"segment\": " + lifecycle + ", \"cell\": \"regular-sleeping\"}}");
+
+        for (long id : List.of(repeatRecent, coffeeOrNothing, sleepingRegulars)) {
+            assertThat(admin.postRaw("/api/v1/segments/" + id + "/refresh?asOf=" + AS_OF, new byte[0], "application/json").status())
+                    .isEqualTo(200);
+        }
+
+        // Вера: 2 purchases 31 days ago, Зоя: 3 purchases 90 days ago; Глеб's last is 91 days ago
+        assertThat(membersByName(repeatRecent)).containsExactly(entry("Вера", "match"), entry("Зоя", "match"));
+        // Глеб bought coffee; Дина (purchase refunded, 0) and Ефим (only a refund, -900) have no revenue
+        assertThat(membersByName(coffeeOrNothing)).containsOnlyKeys("Глеб", "Дина", "Ефим");
+        assertThat(membersByName(sleepingRegulars)).containsOnlyKeys("Глеб");
+        assertThat(admin.get("/api/v1/segments/" + repeatRecent + "/summary").json().get("cells").get(0).get("name").asText())
+                .isEqualTo("Подходят под условия");
+    }
+
+    @Test
+    void shouldPreviewBirthdaysWithinDaysAcrossTheYearEnd() {
+        jdbc.update("update client set birthday = '1990-07-03' where name = 'Анна'");   // in 3 days
+        jdbc.update("update client set birthday = '1985-06-29' where name = 'Борис'");  // yesterday: 364 days away
+        jdbc.update("update client set birthday = '1970-01-02' where name = 'Глеб'");
+
+        JsonNode summer = admin.postJson("/api/v1/segments/preview",
+                "{\"rule\": {\"field\": \"birthdayWithinDays\", \"days\": 7}, \"asOf\": \"" + AS_OF + "\"}").json();
+        JsonNode newYear = admin.postJson("/api/v1/segments/preview",
+                "{\"rule\": {\"field\": \"birthdayWithinDays\", \"days\": 3}, \"asOf\": \"2026-12-30T09:00:00Z\"}").json();
+
+        assertThat(summer.get("count").asLong()).isEqualTo(1);
+        assertThat(summer.get("sample").get(0).get("name").asText()).isEqualTo("Анна");
+        assertThat(newYear.get("count").asLong()).isEqualTo(1);
+        assertThat(newYear.get("sample").get(0).get("name").asText()).isEqualTo("Глеб");
+    }
+
+    @Test
+    void shouldRefuseBadRulesNamingThePart() {
+        HubApiClient.Response noBounds = admin.postJson("/api/v1/segments",
+                "{\"name\": \"x\", \"strategy\": \"rules\", \"parameters\": {\"rule\": {\"all\": [{\"field\": \"purchases\"}]}}}");
+        HubApiClient.Response reversed = admin.postJson("/api/v1/segments/preview",
+                "{\"rule\": {\"field\": \"daysSinceLastPurchase\", \"min\": 30, \"max\": 10}}");
+        HubApiClient.Response unknown = admin.postJson("/api/v1/segments/preview", "{\"rule\": {\"field\": \"shoeSize\", \"min\": 1}}");
+
+        assertThat(noBounds.status()).isEqualTo(400);
+        assertThat(noBounds.json().get("message").asText()).isEqualTo("Parameter 'rule.all[0](purchases)': needs min, max or both");
+        assertThat(reversed.json().get("message").asText()).isEqualTo("Parameter 'rule(daysSinceLastPurchase).max': must not be below min 30");
+        assertThat(unknown.json().get("message").asText()).startsWith("Parameter 'rule.field': unknown 'shoeSize'");
     }
 
     private long create(String name, String strategy, String parameters) {
