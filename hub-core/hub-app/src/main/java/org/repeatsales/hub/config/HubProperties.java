@@ -21,7 +21,9 @@ public record HubProperties(
         @DefaultValue Db db,
         @DefaultValue Inbox inbox,
         @DefaultValue Imports imports,
-        @DefaultValue Demo demo) {
+        @DefaultValue Demo demo,
+        @DefaultValue Plugins plugins,
+        @DefaultValue Segments segments) {
 
     /**
      * The store. With an empty {@code url} the hub starts its own PostgreSQL under
@@ -50,6 +52,27 @@ public record HubProperties(
         }
     }
 
+    /**
+     * The plugin folder. Settings of one plugin live beside these under {@code hub.plugins.<id>.*}.
+     *
+     * @param dir the folder watched for plugin zips; empty means {@code dataDir/plugins}
+     * @param pollMillis how often the folder is scanned; a file is loaded once it stayed unchanged
+     *     between two scans
+     */
+    public record Plugins(@DefaultValue("") String dir, @DefaultValue("2000") long pollMillis) {
+    }
+
+    /**
+     * Keeping segments current without anyone pressing refresh.
+     *
+     * @param autoRefresh refresh a segment after an import finished since its last refresh, when its
+     *     last refresh was on an earlier day (date-relative cells change at midnight), and when it was
+     *     never refreshed
+     * @param checkMillis how often segments are checked for that
+     */
+    public record Segments(@DefaultValue("true") boolean autoRefresh, @DefaultValue("60000") long checkMillis) {
+    }
+
     // Paths are bound as strings: Spring's resource-based conversion would mangle "../x".
     public Path dataPath() {
         return Path.of(dataDir);
@@ -57,6 +80,10 @@ public record HubProperties(
 
     public Path mappingsPath() {
         return Path.of(mappingsDir);
+    }
+
+    public Path pluginsDir() {
+        return plugins.dir() == null || plugins.dir().isBlank() ? dataPath().resolve("plugins") : Path.of(plugins.dir());
     }
 
     public Path inboxDir() {

@@ -28,6 +28,8 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers(HttpMethod.POST, "/api/v1/imports", "/api/v1/imports/**").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers(HttpMethod.POST, "/api/v1/sources/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/plugins", "/api/v1/plugins/**").hasRole("ADMIN")
+                        .requestMatchers(HttpMethod.POST, "/api/v1/segments", "/api/v1/segments/**").hasAnyRole("ADMIN", "MARKETER")
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized))

@@ -1,0 +1,216 @@
+package org.repeatsales.hub.segment;
+
+import static org.repeatsales.hub.store.jooq.Tables.CLIENT;
+import static org.repeatsales.hub.store.jooq.Tables.CLIENT_STATS;
+import static org.repeatsales.hub.store.jooq.Tables.SEGMENT_REFRESH;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.repeatsales.hub.api.segment.Cell;
+import org.repeatsales.hub.api.segment.Parameters;
+import org.repeatsales.hub.api.segment.SegmentationContext;
+import org.repeatsales.hub.config.HubProperties;
+import org.repeatsales.hub.plugin.PluginRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/**
+ * Refreshes a segment: runs its strategy over a streamed read of the clients and replaces the
+ * membership in one transaction, recording every client who entered, moved or left. Either all of
+ * it commits, or (when the strategy throws, or anything else fails) nothing changes and a failed
+ * refresh is recorded with the reason.
+ */
+@Service
+public class SegmentRefresher {
+
+    private static final Logger log = LoggerFactory.getLogger(SegmentRefresher.class);
+    private static final int FETCH_SIZE = 5_000;
+    private static final int BATCH_SIZE = 5_000;
+
+    private final DataSource dataSource;
+    private final DSLContext db;
+    private final SegmentService segments;
+    private final PluginRegistry plugins;
+    private final HubProperties hub;
+    private final Clock clock = Clock.systemUTC();
+    /** One refresh per segment at a time; different segments refresh in parallel. */
+    private final ConcurrentHashMap<Long, Object> locks = new ConcurrentHashMap<>();
+
+    SegmentRefresher(DataSource dataSource, DSLContext db, SegmentService segments, PluginRegistry plugins, HubProperties hub) {
+        this.dataSource = dataSource;
+        this.db = db;
+        this.segments = segments;
+        this.plugins = plugins;
+        this.hub = hub;
+    }
+
+    /**
+     * @param asOf the moment to compute for; now when null
+     * @return the succeeded refresh
+     * @throws RefreshFailedException with the recorded failed refresh
+     */
+    public SegmentViews.Refresh refresh(long segmentId, Instant asOf) {
+        SegmentViews.Segment segment = segments.get(segmentId);
+        Instant at = asOf == null ? clock.instant() : asOf;
+        synchronized (locks.computeIfAbsent(segmentId, id -> new Object())) {
+            Instant started = clock.instant();
+            try {
+                long refreshId = run(segment, at);
+                SegmentViews.Refresh done = segments.refresh(refreshId);
+                log.info("Segment {} refreshed with {}: {} members, {} entered, {} moved, {} left", segmentId,
+                        segment.strategy(), done.members(), done.entered(), done.moved(), done.exited());
+                return done;
+            } catch (RuntimeException | SQLException e) {
+                String message = "Strategy '" + segment.strategy() + "' failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+                log.warn("Refresh of segment {} failed: {}", segmentId, message);
+                long failedId = db.insertInto(SEGMENT_REFRESH, SEGMENT_REFRESH.SEGMENT_ID, SEGMENT_REFRESH.STATUS, SEGMENT_REFRESH.MESSAGE,
+                                SEGMENT_REFRESH.AS_OF, SEGMENT_REFRESH.STARTED_AT, SEGMENT_REFRESH.FINISHED_AT)
+                        .values(segmentId, "failed", message, utc(at), utc(started), utc(clock.instant()))
+                        .returning(SEGMENT_REFRESH.ID).fetchOne().getId();
+                throw new RefreshFailedException(segments.refresh(failedId), e);
+            }
+        }
+    }
+
+    private long run(SegmentViews.Segment segment, Instant asOf) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            // every pass of the strategy and the diff below see one snapshot of the store
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                long refreshId = insertRunning(c, segment.id(), asOf);
+                try (Statement st = c.createStatement()) {
+                    st.execute("create temp table segment_new (client_id bigint primary key, cell text not null) on commit drop");
+                }
+                long clients = single(c, "select count(*) from client");
+                if (segment.strategy().equals(SegmentRules.STRATEGY)) {
+                    // rules are set-based SQL: no client passes through the JVM
+                    org.jooq.Condition where = new SegmentRules(asOf, hub.timezone()).compile(SegmentRules.rule(segment.parameters()));
+                    org.jooq.impl.DSL.using(c, org.jooq.SQLDialect.POSTGRES)
+                            .insertInto(org.jooq.impl.DSL.table("segment_new"), org.jooq.impl.DSL.field("client_id", Long.class), org.jooq.impl.DSL.field("cell", String.class))
+                            .select(org.jooq.impl.DSL.select(CLIENT.ID, org.jooq.impl.DSL.inline(SegmentRules.MATCH.code()))
+                                    .from(CLIENT).leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID)).where(where))
+                            .execute();
+                    apply(c, segment.id(), refreshId, asOf, clients);
+                    c.commit();
+                    return refreshId;
+                }
+                plugins.withStrategy(segment.strategy(), strategy -> {
+                    Parameters parameters = Parameters.resolve(strategy.parameters(), segment.parameters());
+                    strategy.validate(parameters);
+                    Set<String> cells = strategy.cells(parameters).stream().map(Cell::code).collect(Collectors.toSet());
+                    int window = strategy.windowDays(parameters);
+                    Instant windowStart = window > 0 ? asOf.minus(Duration.ofDays(window)) : null;
+                    StoreClientStream stream = new StoreClientStream(c, windowStart, FETCH_SIZE);
+                    try (BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, BATCH_SIZE)) {
+                        strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);
+                        sink.flush();
+                    } catch (SQLException e) {
+                        throw new IllegalStateException("Writing assignments failed: " + e.getMessage(), e);
+                    } finally {
+                        stream.closeAll();
+                    }
+                    return null;
+                });
+                apply(c, segment.id(), refreshId, asOf, clients);
+                c.commit();
+                return refreshId;
+            } catch (RuntimeException | SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static long insertRunning(Connection c, long segmentId, Instant asOf) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "insert into segment_refresh (segment_id, status, as_of) values (?, 'running', ?) returning id")) {
+            st.setLong(1, segmentId);
+            st.setTimestamp(2, Timestamp.from(asOf));
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Turns the new assignments into the membership, set-based, recording each change. */
+    private void apply(Connection c, long segmentId, long refreshId, Instant asOf, long clients) throws SQLException {
+        long unknown = single(c, "select count(*) from segment_new n where not exists (select 1 from client x where x.id = n.client_id)");
+        if (unknown > 0) {
+            throw new IllegalStateException("assigned " + unknown + " client id(s) that are not in the store");
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        update(c, """
+                insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
+                select ?, ?, coalesce(n.client_id, m.client_id), m.cell, n.cell, ?
+                from segment_new n
+                full join (select client_id, cell from segment_member where segment_id = ?) m on m.client_id = n.client_id
+                where n.cell is distinct from m.cell
+                order by coalesce(n.client_id, m.client_id)
+                """, segmentId, refreshId, now, segmentId);
+        update(c, """
+                delete from segment_member m where m.segment_id = ?
+                  and not exists (select 1 from segment_new n where n.client_id = m.client_id)
+                """, segmentId);
+        update(c, """
+                update segment_member m set cell = n.cell, since = ?
+                from segment_new n
+                where m.segment_id = ? and m.client_id = n.client_id and m.cell <> n.cell
+                """, now, segmentId);
+        update(c, """
+                insert into segment_member (segment_id, client_id, cell, since)
+                select ?, n.client_id, n.cell, ? from segment_new n
+                where not exists (select 1 from segment_member m where m.segment_id = ? and m.client_id = n.client_id)
+                """, segmentId, now, segmentId);
+        update(c, """
+                update segment_refresh r set status = 'succeeded', finished_at = ?, clients = ?,
+                  members = (select count(*) from segment_new),
+                  entered = x.entered, moved = x.moved, exited = x.exited,
+                  unchanged = (select count(*) from segment_new) - x.entered - x.moved
+                from (select count(*) filter (where from_cell is null) as entered,
+                             count(*) filter (where from_cell is not null and to_cell is not null) as moved,
+                             count(*) filter (where to_cell is null) as exited
+                      from segment_movement where refresh_id = ?) x
+                where r.id = ?
+                """, now, clients, refreshId, refreshId);
+        update(c, "update segment set refreshed_at = ? where id = ?", now, segmentId);
+    }
+
+    private static long single(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                st.setObject(i + 1, args[i]);
+            }
+            st.executeUpdate();
+        }
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,138 @@
+package org.repeatsales.hub.segment;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.repeatsales.hub.api.segment.ClientFacts;
+import org.repeatsales.hub.api.segment.ClientStream;
+
+/**
+ * Clients and their statistics read with a server-side cursor ({@code fetchSize} rows at a time),
+ * inside the refresh's transaction, so every pass sees the same snapshot and memory stays bounded.
+ */
+final class StoreClientStream implements ClientStream {
+
+    private static final String COLUMNS = """
+            select c.id, coalesce(s.purchases, 0), coalesce(s.refunds, 0), coalesce(s.revenue, 0), s.average_check,
+                   s.first_purchase_at, s.last_purchase_at, %s
+            from client c
+            left join client_stats s on s.client_id = c.id
+            %s
+            order by c.id
+            """;
+
+    // Window figures come from the receipts themselves: refunds reduce revenue and are not purchases,
+    // the same rule as client_stats.
+    private static final String WINDOW_JOIN = """
+            left join (
+              select r.client_id,
+                     count(*) filter (where not r.is_refund) as purchases,
+                     sum(case when r.is_refund then -r.total else r.total end) as revenue
+              from receipt r
+              where r.client_id is not null and r.purchased_at >= ?
+              group by r.client_id) w on w.client_id = c.id
+            """;
+
+    private final Connection connection;
+    private final Instant windowStart;
+    private final int fetchSize;
+    private final List<Cursor> open = new ArrayList<>();
+
+    StoreClientStream(Connection connection, Instant windowStart, int fetchSize) {
+        this.connection = connection;
+        this.windowStart = windowStart;
+        this.fetchSize = fetchSize;
+    }
+
+    @Override
+    public Cursor open() {
+        String sql = windowStart == null
+                ? COLUMNS.formatted("0, 0", "")
+                : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0)", WINDOW_JOIN);
+        try {
+            PreparedStatement st = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+            st.setFetchSize(fetchSize);
+            if (windowStart != null) {
+                st.setTimestamp(1, Timestamp.from(windowStart));
+            }
+            Cursor cursor = new RowCursor(st, st.executeQuery());
+            open.add(cursor);
+            return cursor;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read clients for the refresh: " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes what a strategy left open. */
+    void closeAll() {
+        for (Cursor c : open) {
+            c.close();
+        }
+        open.clear();
+    }
+
+    private static final class RowCursor implements Cursor {
+        private final PreparedStatement statement;
+        private final ResultSet rows;
+        private Boolean ahead;
+        private boolean closed;
+
+        RowCursor(PreparedStatement statement, ResultSet rows) {
+            this.statement = statement;
+            this.rows = rows;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (ahead == null) {
+                try {
+                    ahead = !closed && rows.next();
+                } catch (SQLException e) {
+                    throw new IllegalStateException("Reading clients failed: " + e.getMessage(), e);
+                }
+            }
+            return ahead;
+        }
+
+        @Override
+        public ClientFacts next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            ahead = null;
+            try {
+                return new ClientFacts(rows.getLong(1), rows.getInt(2), rows.getInt(3), rows.getBigDecimal(4),
+                        rows.getBigDecimal(5), instant(rows, 6), instant(rows, 7), rows.getInt(8),
+                        rows.getBigDecimal(9) == null ? BigDecimal.ZERO : rows.getBigDecimal(9));
+            } catch (SQLException e) {
+                throw new IllegalStateException("Reading clients failed: " + e.getMessage(), e);
+            }
+        }
+
+        private static Instant instant(ResultSet rows, int column) throws SQLException {
+            OffsetDateTime t = rows.getObject(column, OffsetDateTime.class);
+            return t == null ? null : t.toInstant();
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                statement.close();
+            } catch (SQLException ignored) {
+                // the transaction ends right after; nothing left to release
+            }
+        }
+    }
+}
