@@ -2,11 +2,15 @@ package org.repeatsales.hub;
 
 import java.util.Arrays;
 import org.repeatsales.hub.bench.ImportBenchmark;
+import org.repeatsales.hub.bench.SegmentBenchmark;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** The hub: {@code java -jar hub-app-exec.jar} runs it; {@code ... bench-import} runs the import benchmark. */
+/**
+ * The hub: {@code java -jar hub-app-exec.jar} runs it; {@code ... bench-import} and
+ * {@code ... bench-segments} run the benchmarks.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class HubApplication {
@@ -14,6 +18,10 @@ public class HubApplication {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("bench-import")) {
             ImportBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("bench-segments")) {
+            SegmentBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         SpringApplication.run(HubApplication.class, args);

@@ -1,29 +1,33 @@
 package org.repeatsales.hub.segment;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Set;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.repeatsales.hub.api.segment.SegmentAssignments;
 
 /**
- * Writes a strategy's assignments into the refresh's temporary table in batches, so memory stays
- * bounded; a later assignment of the same client replaces the earlier one.
+ * Writes a strategy's assignments into the refresh's temporary table {@code segment_raw} with
+ * PostgreSQL's COPY, a bounded batch at a time. Rows keep their order ({@code seq}), so when a client
+ * is assigned twice the later cell wins when the refresh deduplicates them.
  */
-final class BatchedAssignments implements SegmentAssignments, AutoCloseable {
+final class BatchedAssignments implements SegmentAssignments {
 
     private final String strategy;
     private final Set<String> cells;
     private final int batchSize;
-    private final PreparedStatement insert;
-    private int pending;
+    private final CopyManager copy;
+    private final StringBuilder pending = new StringBuilder();
+    private int rows;
 
     BatchedAssignments(Connection connection, String strategy, Set<String> cells, int batchSize) throws SQLException {
         this.strategy = strategy;
         this.cells = cells;
         this.batchSize = batchSize;
-        this.insert = connection.prepareStatement(
-                "insert into segment_new (client_id, cell) values (?, ?) on conflict (client_id) do update set cell = excluded.cell");
+        this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
     }
 
     @Override
@@ -32,27 +36,23 @@ final class BatchedAssignments implements SegmentAssignments, AutoCloseable {
             throw new IllegalArgumentException("Strategy '" + strategy + "' assigned client " + clientId
                     + " to undeclared cell '" + cellCode + "'");
         }
+        // cell codes are [a-z0-9-]: nothing to escape in COPY's text format
+        pending.append(clientId).append('\t').append(cellCode).append('\n');
+        if (++rows >= batchSize) {
+            flush();
+        }
+    }
+
+    void flush() {
+        if (rows == 0) {
+            return;
+        }
         try {
-            insert.setLong(1, clientId);
-            insert.setString(2, cellCode);
-            insert.addBatch();
-            if (++pending >= batchSize) {
-                flush();
-            }
-        } catch (SQLException e) {
+            copy.copyIn("COPY segment_raw (client_id, cell) FROM STDIN", new StringReader(pending.toString()));
+        } catch (SQLException | IOException e) {
             throw new IllegalStateException("Writing assignments failed: " + e.getMessage(), e);
         }
-    }
-
-    void flush() throws SQLException {
-        if (pending > 0) {
-            insert.executeBatch();
-            pending = 0;
-        }
-    }
-
-    @Override
-    public void close() throws SQLException {
-        insert.close();
+        pending.setLength(0);
+        rows = 0;
     }
 }

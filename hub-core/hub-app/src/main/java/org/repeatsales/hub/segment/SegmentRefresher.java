@@ -93,16 +93,17 @@ public class SegmentRefresher {
             // every pass of the strategy and the diff below see one snapshot of the store
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
+                long started = System.nanoTime();
                 long refreshId = insertRunning(c, segment.id(), asOf);
                 try (Statement st = c.createStatement()) {
-                    st.execute("create temp table segment_new (client_id bigint primary key, cell text not null) on commit drop");
+                    st.execute("create temp table segment_raw (seq bigserial, client_id bigint not null, cell text not null) on commit drop");
                 }
                 long clients = single(c, "select count(*) from client");
                 if (segment.strategy().equals(SegmentRules.STRATEGY)) {
                     // rules are set-based SQL: no client passes through the JVM
                     org.jooq.Condition where = new SegmentRules(asOf, hub.timezone()).compile(SegmentRules.rule(segment.parameters()));
                     org.jooq.impl.DSL.using(c, org.jooq.SQLDialect.POSTGRES)
-                            .insertInto(org.jooq.impl.DSL.table("segment_new"), org.jooq.impl.DSL.field("client_id", Long.class), org.jooq.impl.DSL.field("cell", String.class))
+                            .insertInto(org.jooq.impl.DSL.table("segment_raw"), org.jooq.impl.DSL.field("client_id", Long.class), org.jooq.impl.DSL.field("cell", String.class))
                             .select(org.jooq.impl.DSL.select(CLIENT.ID, org.jooq.impl.DSL.inline(SegmentRules.MATCH.code()))
                                     .from(CLIENT).leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID)).where(where))
                             .execute();
@@ -117,7 +118,8 @@ public class SegmentRefresher {
                     int window = strategy.windowDays(parameters);
                     Instant windowStart = window > 0 ? asOf.minus(Duration.ofDays(window)) : null;
                     StoreClientStream stream = new StoreClientStream(c, windowStart, FETCH_SIZE);
-                    try (BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, BATCH_SIZE)) {
+                    try {
+                        BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, BATCH_SIZE);
                         strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);
                         sink.flush();
                     } catch (SQLException e) {
@@ -127,8 +129,11 @@ public class SegmentRefresher {
                     }
                     return null;
                 });
+                long applied = System.nanoTime();
                 apply(c, segment.id(), refreshId, asOf, clients);
                 c.commit();
+                log.debug("Segment {}: strategy {} ms, membership {} ms", segment.id(), (applied - started) / 1_000_000,
+                        (System.nanoTime() - applied) / 1_000_000);
                 return refreshId;
             } catch (RuntimeException | SQLException e) {
                 c.rollback();
@@ -153,6 +158,15 @@ public class SegmentRefresher {
 
     /** Turns the new assignments into the membership, set-based, recording each change. */
     private void apply(Connection c, long segmentId, long refreshId, Instant asOf, long clients) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            // one row per client, the last assignment winning
+            st.execute("""
+                    create temp table segment_new on commit drop as
+                    select distinct on (client_id) client_id, cell from segment_raw order by client_id, seq desc
+                    """);
+            st.execute("alter table segment_new add primary key (client_id)");
+            st.execute("analyze segment_new");
+        }
         long unknown = single(c, "select count(*) from segment_new n where not exists (select 1 from client x where x.id = n.client_id)");
         if (unknown > 0) {
             throw new IllegalStateException("assigned " + unknown + " client id(s) that are not in the store");
@@ -170,16 +184,13 @@ public class SegmentRefresher {
                 delete from segment_member m where m.segment_id = ?
                   and not exists (select 1 from segment_new n where n.client_id = m.client_id)
                 """, segmentId);
-        update(c, """
-                update segment_member m set cell = n.cell, since = ?
-                from segment_new n
-                where m.segment_id = ? and m.client_id = n.client_id and m.cell <> n.cell
-                """, now, segmentId);
+        // an upsert rather than "insert where not exists": the latter rescans the table it grows
         update(c, """
                 insert into segment_member (segment_id, client_id, cell, since)
                 select ?, n.client_id, n.cell, ? from segment_new n
-                where not exists (select 1 from segment_member m where m.segment_id = ? and m.client_id = n.client_id)
-                """, segmentId, now, segmentId);
+                on conflict (segment_id, client_id) do update set cell = excluded.cell, since = excluded.since
+                where segment_member.cell <> excluded.cell
+                """, segmentId, now);
         update(c, """
                 update segment_refresh r set status = 'succeeded', finished_at = ?, clients = ?,
                   members = (select count(*) from segment_new),
@@ -202,12 +213,14 @@ public class SegmentRefresher {
     }
 
     private static void update(Connection c, String sql, Object... args) throws SQLException {
+        long t0 = System.nanoTime();
         try (PreparedStatement st = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 st.setObject(i + 1, args[i]);
             }
             st.executeUpdate();
         }
+        log.trace("{} ms: {}", (System.nanoTime() - t0) / 1_000_000, sql.strip().lines().findFirst().orElse(""));
     }
 
     private static OffsetDateTime utc(Instant t) {
