@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.repeatsales.hub.api.segment.ClientFacts;
+import org.repeatsales.hub.api.testkit.ClientBase;
 
 class AbcStrategyTest {
 
@@ -17,7 +18,7 @@ class AbcStrategyTest {
     void shouldSplitRevenueEightyFifteenFive() {
         // total 2000: richer-than shares 0, 50, 75 % -> A; 85, 90, 94 % -> B; 96.5, 98, 99, 99 % -> C
         int[] revenue = {1000, 500, 200, 100, 80, 50, 30, 20, 10, 10};
-        Base base = new Base("2026-06-30T09:00:00Z");
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z");
         for (int i = 0; i < revenue.length; i++) {
             base.client(i + 1, 1, 0, 5, 1, Integer.toString(revenue[i]));
         }
@@ -33,7 +34,7 @@ class AbcStrategyTest {
     void shouldKeepClientsWithEqualRevenueInOneClassAtTheBoundary() {
         // total 1000: the two 300s have 400 (40 %) richer, below 50 %: both A although together
         // with the richest they pass 50 %
-        Base base = new Base("2026-06-30T09:00:00Z")
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
                 .client(1, 1, 0, 5, 1, "400")
                 .client(2, 1, 0, 5, 1, "300")
                 .client(3, 1, 0, 5, 1, "300");
@@ -44,7 +45,7 @@ class AbcStrategyTest {
 
     @Test
     void shouldLeaveOutClientsWithoutPositiveRevenueInTheWindow() {
-        Base base = new Base("2026-06-30T09:00:00Z")
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
                 .client(1, 1, 0, 0, 1, "500")                                    // bought today
                 .client(2, 1, 1, 3, 1, "0")                                      // purchase refunded
                 .add(new ClientFacts(3, 0, 1, new BigDecimal("-90"), null, null, null, 0, new BigDecimal("-90")));
@@ -54,7 +55,7 @@ class AbcStrategyTest {
 
     @Test
     void shouldRefuseSharesLeavingNothingForC() {
-        assertThatThrownBy(() -> new Base("2026-06-30T09:00:00Z").segment(strategy, Map.of("aShare", 90, "bShare", 10)))
+        assertThatThrownBy(() -> new ClientBase("2026-06-30T09:00:00Z").segment(strategy, Map.of("aShare", 90, "bShare", 10)))
                 .hasMessage("Parameter 'bShare': aShare + bShare must stay below 100 so that C gets a share, got 100");
     }
 }

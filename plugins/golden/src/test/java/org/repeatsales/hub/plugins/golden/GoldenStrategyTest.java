@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.repeatsales.hub.api.segment.ClientFacts;
+import org.repeatsales.hub.api.testkit.ClientBase;
 
 class GoldenStrategyTest {
 
@@ -15,7 +16,7 @@ class GoldenStrategyTest {
     @Test
     void shouldTakeOnlyClientsInTheTopFifthOfAllThreeMeasures() {
         // ten buyers: top 20 % = fewer than 2 clients strictly higher
-        Base base = new Base("2026-06-30T09:00:00Z")
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
                 .client(1, 10, 0, 1, 10, "20000")   // revenue 1st, frequency 1st, check 2000: 1st
                 .client(2, 8, 0, 1, 8, "12000")     // revenue 2nd, frequency 2nd, check 1500: 2nd
                 .client(3, 8, 0, 1, 8, "8000")      // frequency ties 2nd, but revenue 3rd
@@ -35,7 +36,7 @@ class GoldenStrategyTest {
     @Test
     void shouldKeepTiesOnTheSameSideOfTheBand() {
         // five equal buyers: nobody is strictly higher, so all are golden
-        Base base = new Base("2026-06-30T09:00:00Z");
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z");
         for (int i = 1; i <= 5; i++) {
             base.client(i, 2, 0, 3, 2, "1000");
         }
@@ -45,7 +46,7 @@ class GoldenStrategyTest {
 
     @Test
     void shouldLeaveOutClientsWithoutPurchasesInTheWindow() {
-        Base base = new Base("2026-06-30T09:00:00Z")
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
                 .client(1, 1, 0, 0, 1, "500")
                 .client(2, 5, 0, 400, 0, "0")
                 .add(new ClientFacts(3, 0, 1, new BigDecimal("-90"), null, null, null, 0, new BigDecimal("-90")));

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.repeatsales.hub.api.segment.ClientFacts;
 import org.repeatsales.hub.api.segment.InvalidParameterException;
+import org.repeatsales.hub.api.testkit.ClientBase;
 
 class LifecycleStrategyTest {
 
@@ -17,7 +18,7 @@ class LifecycleStrategyTest {
 
     @Test
     void shouldPutEveryClientIntoTheExactCellAtTheBoundaries() {
-        Base base = new Base("2026-06-30T09:00:00Z")
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
                 .client(1, 1, 0, "100")      // bought today
                 .client(2, 1, 30, "100")     // last day of active
                 .client(3, 1, 31, "100")     // first day of fading
@@ -36,7 +37,7 @@ class LifecycleStrategyTest {
 
     @Test
     void shouldLeaveOutClientsWithOnlyRefundsOrNoPurchases() {
-        Base base = new Base("2026-06-30T09:00:00Z")
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
                 .add(new ClientFacts(1, 0, 2, new BigDecimal("-300"), null, null, null, 0, null))
                 .add(new ClientFacts(2, 0, 0, BigDecimal.ZERO, null, null, null, 0, null))
                 .client(3, 1, 1, 3, 1, "0");
@@ -47,7 +48,7 @@ class LifecycleStrategyTest {
     @Test
     void shouldCountDaysByCalendarDateInTheBusinessZone() {
         // asOf is 00:30 Moscow on 1 July; a purchase at 23:50 Moscow on 31 May is 31 days ago, fading
-        Base base = new Base("2026-06-30T21:30:00Z")
+        ClientBase base = new ClientBase("2026-06-30T21:30:00Z")
                 .add(facts(1, 1, Instant.parse("2026-05-31T20:50:00Z")))
                 .add(facts(2, 1, Instant.parse("2026-05-31T21:10:00Z")))
                 .add(facts(3, 1, Instant.parse("2026-07-02T10:00:00Z"))); // dated after asOf: today
@@ -58,7 +59,7 @@ class LifecycleStrategyTest {
 
     @Test
     void shouldUseConfiguredThresholds() {
-        Base base = new Base("2026-06-30T09:00:00Z")
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
                 .client(1, 2, 7, "100")
                 .client(2, 3, 8, "100")
                 .client(3, 6, 15, "100");
@@ -71,7 +72,7 @@ class LifecycleStrategyTest {
 
     @Test
     void shouldRefuseThresholdsOutOfOrderNamingTheParameter() {
-        Base base = new Base("2026-06-30T09:00:00Z");
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z");
 
         assertThatThrownBy(() -> base.segment(strategy, Map.of("activeDays", 90, "fadingDays", 30)))
                 .isInstanceOf(InvalidParameterException.class)

@@ -8,6 +8,7 @@ import java.math.BigDecimal;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.repeatsales.hub.api.segment.ClientFacts;
+import org.repeatsales.hub.api.testkit.ClientBase;
 
 class RfmStrategyTest {
 
@@ -17,7 +18,7 @@ class RfmStrategyTest {
     void shouldScoreTenDistinctClientsTwoPerQuintileAndGroupThem() {
         // Client i bought i days ago, i times, for i*1000 in the window: the most recent is the
         // least frequent and the smallest, so R and F run in opposite directions.
-        Base base = new Base("2026-06-30T09:00:00Z");
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z");
         for (int i = 1; i <= 10; i++) {
             base.client(i, i, 0, i, i, Integer.toString(i * 1000));
         }
@@ -35,7 +36,7 @@ class RfmStrategyTest {
     void shouldGiveTiesAtAQuintileBoundaryTheSameBetterScore() {
         // Five clients: 2 and 3 share the second-best recency; with n=5 every rank is its own
         // quintile, so without the tie rule 3 would score R=3.
-        Base base = new Base("2026-06-30T09:00:00Z")
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
                 .client(1, 9, 0, 1, 9, "9000")
                 .client(2, 8, 0, 5, 8, "8000")
                 .client(3, 8, 0, 5, 8, "8000")
@@ -52,7 +53,7 @@ class RfmStrategyTest {
 
     @Test
     void shouldPutBuyersOutsideTheWindowIntoLostAndLeaveOutRefundOnlyClients() {
-        Base base = new Base("2026-06-30T09:00:00Z")
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
                 .client(1, 1, 0, 0, 1, "500")           // bought today: the only scored client
                 .client(2, 3, 0, 400, 0, "0")           // last bought 400 days ago
                 .add(new ClientFacts(3, 0, 1, new BigDecimal("-250"), null, null, null, 0, new BigDecimal("-250")));
@@ -66,7 +67,7 @@ class RfmStrategyTest {
     void shouldAskTheHubForTheConfiguredWindow() {
         assertThat(strategy.windowDays(org.repeatsales.hub.api.segment.Parameters.resolve(strategy.parameters(), Map.of())))
                 .isEqualTo(365);
-        assertThatThrownBy(() -> new Base("2026-06-30T09:00:00Z").segment(strategy, Map.of("windowDays", 0)))
+        assertThatThrownBy(() -> new ClientBase("2026-06-30T09:00:00Z").segment(strategy, Map.of("windowDays", 0)))
                 .hasMessage("Parameter 'windowDays': must be at least 1, got 0");
     }
 

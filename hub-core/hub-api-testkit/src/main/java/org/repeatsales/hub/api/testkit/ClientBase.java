@@ -1,4 +1,4 @@
-package org.repeatsales.hub.plugins.abc;
+package org.repeatsales.hub.api.testkit;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -14,24 +14,28 @@ import org.repeatsales.hub.api.segment.Parameters;
 import org.repeatsales.hub.api.segment.SegmentationContext;
 import org.repeatsales.hub.api.segment.SegmentationStrategy;
 
-/** A hand-made base of clients for exact-membership tests, run the way the hub runs a strategy. */
-final class Base {
+/**
+ * A hand-made base of clients for exact-membership tests of a segmentation strategy, run the way
+ * the hub runs it: parameters resolved and validated, a streamed read of clients, every assigned
+ * cell checked against the declared ones.
+ */
+public final class ClientBase {
 
-    static final ZoneId MOSCOW = ZoneId.of("Europe/Moscow");
+    public static final ZoneId MOSCOW = ZoneId.of("Europe/Moscow");
 
     private final Instant asOf;
     private final List<ClientFacts> clients = new ArrayList<>();
 
-    Base(String asOf) {
+    public ClientBase(String asOf) {
         this.asOf = Instant.parse(asOf);
     }
 
     /** A client whose last purchase was {@code daysAgo} calendar days before asOf (same hour). */
-    Base client(long id, int purchases, long daysAgo, String revenue) {
+    public ClientBase client(long id, int purchases, long daysAgo, String revenue) {
         return client(id, purchases, 0, daysAgo, purchases, revenue);
     }
 
-    Base client(long id, int purchases, int refunds, long daysAgo, int windowPurchases, String windowRevenue) {
+    public ClientBase client(long id, int purchases, int refunds, long daysAgo, int windowPurchases, String windowRevenue) {
         Instant last = daysAgo < 0 ? null : asOf.minus(java.time.Duration.ofDays(daysAgo));
         BigDecimal revenue = new BigDecimal(windowRevenue);
         clients.add(new ClientFacts(id, purchases, refunds, revenue,
@@ -40,17 +44,17 @@ final class Base {
         return this;
     }
 
-    Base add(ClientFacts facts) {
+    public ClientBase add(ClientFacts facts) {
         clients.add(facts);
         return this;
     }
 
-    Instant asOf() {
+    public Instant asOf() {
         return asOf;
     }
 
     /** Client id to cell code, as the strategy assigned them; checks every cell was declared. */
-    Map<Long, String> segment(SegmentationStrategy strategy, Map<String, ?> raw) {
+    public Map<Long, String> segment(SegmentationStrategy strategy, Map<String, ?> raw) {
         Parameters parameters = Parameters.resolve(strategy.parameters(), raw);
         strategy.validate(parameters);
         List<String> declared = strategy.cells(parameters).stream().map(c -> c.code()).toList();
