@@ -1,11 +1,12 @@
 package org.repeatsales.hub.bench;
 
+import static org.repeatsales.hub.bench.BenchSupport.deleteRecursively;
+import static org.repeatsales.hub.bench.BenchSupport.peakHeapMb;
+import static org.repeatsales.hub.bench.BenchSupport.resetPeakHeap;
+import static org.repeatsales.hub.bench.BenchSupport.seconds;
+
 import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.Reader;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,41 +125,6 @@ public final class ImportBenchmark {
     private static void check(ImportReport report) {
         if (!report.succeeded()) {
             throw new IllegalStateException("Benchmark import failed: " + report.message());
-        }
-    }
-
-    private static double seconds(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1e9;
-    }
-
-    private static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
-            }
-        }
-    }
-
-    /** Sum of the heap pools' peaks: an upper bound of the heap the run needed. */
-    private static long peakHeapMb() {
-        long bytes = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                bytes += pool.getPeakUsage().getUsed();
-            }
-        }
-        return bytes / (1024 * 1024);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
