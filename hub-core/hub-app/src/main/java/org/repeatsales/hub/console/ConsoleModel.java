@@ -1,12 +1,26 @@
 package org.repeatsales.hub.console;
 
 import java.security.Principal;
+import java.time.ZoneId;
+import org.repeatsales.hub.config.HubProperties;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
 /** What every console page shows in its header. */
 @ControllerAdvice(basePackageClasses = ConsoleModel.class)
 class ConsoleModel {
+
+    private final ZoneId zone;
+
+    ConsoleModel(HubProperties hub) {
+        this.zone = hub.timezone();
+    }
+
+    /** Times are shown in the business's zone, as its receipts were written, not the server's. */
+    @ModelAttribute("zone")
+    ZoneId zone() {
+        return zone;
+    }
 
     @ModelAttribute("viewer")
     String viewer(Principal principal) {

@@ -23,6 +23,9 @@ class LoginAttempts {
     static final int ADDRESS_LIMIT = 20;
     static final Duration LOCK = Duration.ofMinutes(1);
 
+    /** Beyond this many tracked names and addresses, expired entries are dropped at the next failure. */
+    private static final int TRACKED = 10_000;
+
     private static final Logger log = LoggerFactory.getLogger(LoginAttempts.class);
 
     private final Map<String, Failures> failures = new ConcurrentHashMap<>();
@@ -57,6 +60,10 @@ class LoginAttempts {
 
     private int count(String key) {
         Instant now = clock.instant();
+        if (failures.size() > TRACKED) {
+            // guessing with ever new usernames must not grow the map without end
+            failures.values().removeIf(f -> expired(f, now));
+        }
         return failures.compute(key, (k, f) -> f == null || expired(f, now) ? new Failures(1, now) : new Failures(f.count() + 1, f.firstAt()))
                 .count();
     }

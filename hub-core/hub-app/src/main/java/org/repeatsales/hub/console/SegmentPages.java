@@ -2,8 +2,10 @@ package org.repeatsales.hub.console;
 
 import static org.repeatsales.hub.store.jooq.Tables.CLIENT;
 
+import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
@@ -13,6 +15,7 @@ import org.repeatsales.hub.segment.RefreshFailedException;
 import org.repeatsales.hub.segment.SegmentRefresher;
 import org.repeatsales.hub.segment.SegmentService;
 import org.repeatsales.hub.segment.SegmentViews;
+import org.springframework.context.i18n.LocaleContextHolder;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -40,7 +43,7 @@ class SegmentPages {
     }
 
     /** A cell of the heatmap; {@code heat} 0..1 of the fullest cell, for the colour. */
-    record HeatCell(String code, String name, long count, java.math.BigDecimal revenue, double heat, String style) {
+    record HeatCell(String code, String name, long count, BigDecimal revenue, double heat, String style) {
     }
 
     @GetMapping("/matrix")
@@ -53,11 +56,11 @@ class SegmentPages {
         }
         SegmentViews.Summary summary = segments.summary(lifecycle.get().id());
         long max = summary.cells().stream().mapToLong(SegmentViews.CellSummary::count).max().orElse(0);
-        boolean english = org.springframework.context.i18n.LocaleContextHolder.getLocale().getLanguage().equals("en");
+        boolean english = LocaleContextHolder.getLocale().getLanguage().equals("en");
         List<HeatCell> cells = summary.cells().stream().map(c -> {
             double heat = max == 0 ? 0 : (double) c.count() / max;
             // light to dark blue; text turns white where the background gets dark
-            String style = String.format(java.util.Locale.ROOT, "background: rgba(37, 99, 235, %.2f); color: %s",
+            String style = String.format(Locale.ROOT, "background: rgba(37, 99, 235, %.2f); color: %s",
                     0.08 + 0.82 * heat, heat > 0.55 ? "#fff" : "#111");
             return new HeatCell(c.code(), english ? c.nameEn() : c.name(), c.count(), c.revenue(), heat, style);
         }).toList();
