@@ -154,6 +154,17 @@ class ConsoleTest {
     }
 
     @Test
+    void shouldShowDashboardInEnglishWhenAsked() throws Exception {
+        MockHttpSession analyst = login("analyst1", "analyst1-pass");
+
+        String english = mvc.perform(get("/").param("lang", "en").session(analyst)).andReturn().getResponse().getContentAsString();
+        String stillEnglish = mvc.perform(get("/").session(analyst)).andReturn().getResponse().getContentAsString();
+
+        assertThat(english).contains("Repeat-purchase rate", "8,800 RUB").doesNotContain("Выручка");
+        assertThat(stillEnglish).as("the choice holds for the session").contains("Repeat-purchase rate");
+    }
+
+    @Test
     void shouldMaskContactsForAnalystOnMemberList() throws Exception {
         long segment = everyBuyer();
         MockHttpSession analyst = login("analyst1", "analyst1-pass");
