@@ -3,6 +3,7 @@ package org.repeatsales.hub.console;
 import java.security.Principal;
 import java.time.ZoneId;
 import org.repeatsales.hub.config.HubProperties;
+import org.springframework.security.core.Authentication;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
 
@@ -20,6 +21,12 @@ class ConsoleModel {
     @ModelAttribute("zone")
     ZoneId zone() {
         return zone;
+    }
+
+    /** Admins and marketers import and create segments; analysts are not offered forms they may not send. */
+    @ModelAttribute("canChange")
+    boolean canChange(Authentication who) {
+        return ConsoleUser.seesContacts(who);
     }
 
     @ModelAttribute("viewer")

@@ -222,8 +222,10 @@ class ConsoleTest {
     void shouldForbidUploadToAnalyst() throws Exception {
         MockHttpSession analyst = login("analyst1", "analyst1-pass");
         MockMultipartFile file = new MockMultipartFile("file", "x.csv", "text/csv", HEADER.getBytes(StandardCharsets.UTF_8));
+        String page = mvc.perform(get("/imports").session(analyst)).andReturn().getResponse().getContentAsString();
 
-        int status = mvc.perform(multipart("/imports").file(file).session(analyst).param("_csrf", csrf(analyst, "/imports")))
+        assertThat(page).doesNotContain("id=\"upload\"");
+        int status = mvc.perform(multipart("/imports").file(file).session(analyst).param("_csrf", csrf(analyst, "/")))
                 .andReturn().getResponse().getStatus();
 
         assertThat(status).isEqualTo(403);
