@@ -3,6 +3,7 @@ package org.repeatsales.hub.security;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -13,13 +14,16 @@ import org.springframework.security.web.authentication.www.BasicAuthenticationFi
 
 /**
  * Every API call is authenticated: HTTP Basic for people, bearer tokens for scripts. The API keeps
- * no session and takes no cookies, so it needs no CSRF token.
+ * no session and takes no cookies, so it needs no CSRF token. The API docs and actuator keep their
+ * own stateless chain; everything else is the web console (see {@code ConsoleSecurityConfiguration}),
+ * which comes last and has session, form login and CSRF.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class SecurityConfiguration {
 
     @Bean
+    @Order(1)
     SecurityFilterChain apiSecurity(HttpSecurity http, ApiTokenFilter tokens) throws Exception {
         BasicAuthenticationEntryPoint unauthorized = new BasicAuthenticationEntryPoint();
         unauthorized.setRealmName("hub");
@@ -41,8 +45,10 @@ class SecurityConfiguration {
     }
 
     @Bean
+    @Order(2)
     SecurityFilterChain publicSecurity(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(auth -> auth
+        http.securityMatcher("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html", "/actuator/**")
+                .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health").permitAll()
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())

@@ -40,6 +40,15 @@ class ApiSecurityTest {
     }
 
     @Test
+    void shouldRedirectAnonymousToConsoleLoginButAnswer401OnTheApi() {
+        HubApiClient.Response console = HubApiClient.anonymous(port).get("/");
+        HubApiClient.Response api = HubApiClient.anonymous(port).get("/api/v1/status");
+
+        assertThat(console.status()).isEqualTo(302);
+        assertThat(api.status()).isEqualTo(401);
+    }
+
+    @Test
     void shouldAcceptTheLauncherTokenWrittenAtFirstStart() throws IOException {
         String token = Files.readString(hub.dataPath().resolve("cli-token")).trim();
 

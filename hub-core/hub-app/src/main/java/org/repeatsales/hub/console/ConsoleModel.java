@@ -1,0 +1,36 @@
+package org.repeatsales.hub.console;
+
+import java.security.Principal;
+import java.time.ZoneId;
+import org.repeatsales.hub.config.HubProperties;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ModelAttribute;
+
+/** What every console page shows in its header. */
+@ControllerAdvice(basePackageClasses = ConsoleModel.class)
+class ConsoleModel {
+
+    private final ZoneId zone;
+
+    ConsoleModel(HubProperties hub) {
+        this.zone = hub.timezone();
+    }
+
+    /** Times are shown in the business's zone, as its receipts were written, not the server's. */
+    @ModelAttribute("zone")
+    ZoneId zone() {
+        return zone;
+    }
+
+    /** Admins and marketers import and create segments; analysts are not offered forms they may not send. */
+    @ModelAttribute("canChange")
+    boolean canChange(Authentication who) {
+        return ConsoleUser.seesContacts(who);
+    }
+
+    @ModelAttribute("viewer")
+    String viewer(Principal principal) {
+        return principal == null ? "" : principal.getName();
+    }
+}
