@@ -30,6 +30,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/v1/sources/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/plugins", "/api/v1/plugins/**").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.POST, "/api/v1/segments", "/api/v1/segments/**").hasAnyRole("ADMIN", "MARKETER")
+                        .requestMatchers(HttpMethod.POST, "/api/v1/clients/*/consents").hasAnyRole("ADMIN", "MARKETER")
+                        .requestMatchers("/api/v1/channels", "/api/v1/channels/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized))
@@ -44,6 +46,8 @@ class SecurityConfiguration {
     SecurityFilterChain publicSecurity(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health").permitAll()
+                        // unsubscribe links: the signed token is the authorisation (UnsubscribeLinks)
+                        .requestMatchers("/u/*").permitAll()
                         .anyRequest().authenticated())
                 .httpBasic(Customizer.withDefaults())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

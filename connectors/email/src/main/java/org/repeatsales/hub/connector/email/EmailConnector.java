@@ -48,7 +48,7 @@ public class EmailConnector implements ChannelConnector {
     EmailConnector(PluginContext context, UnaryOperator<String> env) {
         this.context = context;
         this.settings = EmailSettings.from(context.config(), env);
-        this.session = settings.problem() == null ? Session.getInstance(properties(settings)) : null;
+        this.session = settings.problem() == null ? inPluginLoader(() -> Session.getInstance(properties(settings))) : null;
         context.logger().log(Level.INFO, "E-mail connector: {0}", settings.problem() == null ? settings : settings.problem());
     }
 
@@ -98,6 +98,10 @@ public class EmailConnector implements ChannelConnector {
         if (session == null) {
             return new DeliveryOutcome.Failed("not ready: " + settings.problem(), null);
         }
+        return inPluginLoader(() -> sendInPluginLoader(message));
+    }
+
+    private DeliveryOutcome sendInPluginLoader(OutboundMessage message) {
         MimeMessage mime;
         try {
             mime = build(message);
@@ -105,11 +109,6 @@ public class EmailConnector implements ChannelConnector {
             // a bad address or header: nothing a retry would change
             return new DeliveryOutcome.Failed("Cannot build the message: " + e.getMessage(), null);
         }
-        // Jakarta Mail finds its SMTP provider and the activation handlers through the context
-        // class loader; inside a plugin that must be the plugin's own loader
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(EmailConnector.class.getClassLoader());
         lock.lock();
         try {
             Transport t = openTransport();
@@ -125,6 +124,22 @@ public class EmailConnector implements ChannelConnector {
             return outcome;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Jakarta Mail and Activation find their providers through the thread's context class loader.
+     * Inside the hub that is the application's loader, which may hold another copy of Jakarta Mail
+     * whose classes are not the plugin's ("MailStreamProvider not a subtype"): every call into the
+     * library runs with the plugin's own loader.
+     */
+    private static <T> T inPluginLoader(java.util.function.Supplier<T> work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(EmailConnector.class.getClassLoader());
+        try {
+            return work.get();
+        } finally {
             thread.setContextClassLoader(previous);
         }
     }
@@ -197,11 +212,14 @@ public class EmailConnector implements ChannelConnector {
 
     @Override
     public void close() {
-        lock.lock();
-        try {
-            closeTransport();
-        } finally {
-            lock.unlock();
-        }
+        inPluginLoader(() -> {
+            lock.lock();
+            try {
+                closeTransport();
+            } finally {
+                lock.unlock();
+            }
+            return null;
+        });
     }
 }

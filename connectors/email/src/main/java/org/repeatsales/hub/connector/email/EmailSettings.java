@@ -81,6 +81,6 @@ record EmailSettings(String host, int port, Security security, String user, Stri
     @Override
     public String toString() {
         // records print every component; the password must never reach a log
-        return "EmailSettings[host=" + host + ", port=" + port + ", security=" + security + ", user=" + user + "]";
+        return "EmailSettings[host=" + host + ", port=" + port + ", security=" + security + ", login=" + (user != null) + "]";
     }
 }
