@@ -9,7 +9,7 @@ import java.util.function.UnaryOperator;
  * do not throw: they leave a {@link #problem()} that the connector reports as not ready.
  */
 record EmailSettings(String host, int port, Security security, String user, String password, String from,
-        int timeoutMillis, long retryAfterSeconds, String problem) {
+        int timeoutMillis, long retryAfterSeconds, String sslTrust, String problem) {
 
     enum Security {
         /** No encryption (a relay on the same host or a test server). */
@@ -67,7 +67,9 @@ record EmailSettings(String host, int port, Security security, String user, Stri
         if (host == null) {
             problem = "hub.plugins.email.host is not set";
         }
-        return new EmailSettings(host, port, security, user, password, from, timeout, retryAfter, problem);
+        // hosts whose certificate is trusted without a CA chain (a relay with its own certificate)
+        String sslTrust = blankToNull(config.get("ssl-trust"));
+        return new EmailSettings(host, port, security, user, password, from, timeout, retryAfter, sslTrust, problem);
     }
 
     private static int intOr(String value, int otherwise) {

@@ -7,6 +7,7 @@ import java.net.SocketTimeoutException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
+import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.angus.mail.smtp.SMTPAddressFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
@@ -36,6 +37,10 @@ final class SmtpFailures {
         }
         if (find(e, AuthenticationFailedException.class) != null) {
             return new DeliveryOutcome.Failed("SMTP authentication failed: check user and password", raw);
+        }
+        if (find(e, SSLHandshakeException.class) != null) {
+            // an untrusted or mismatched certificate is a matter of settings: retrying cannot help
+            return new DeliveryOutcome.Failed("TLS handshake with the SMTP server failed", raw);
         }
         if (find(e, SocketTimeoutException.class) != null || find(e, IOException.class) != null) {
             // nothing was accepted: connection refused, reset or timed out before the end of DATA
