@@ -30,6 +30,7 @@ import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginWrapper;
 import org.repeatsales.hub.api.HubApi;
 import org.repeatsales.hub.api.PluginContext;
+import org.repeatsales.hub.api.channel.ChannelConnector;
 import org.repeatsales.hub.api.segment.Parameters;
 import org.repeatsales.hub.api.segment.SegmentationStrategy;
 import org.repeatsales.hub.config.HubProperties;
@@ -228,6 +229,7 @@ public class PluginRegistry {
         }
         List<String> extensions = new ArrayList<>();
         Map<String, SegmentationStrategy> strategies = new LinkedHashMap<>();
+        Map<String, ChannelConnector> connectors = new LinkedHashMap<>();
         ClassLoader loader = manager.getPluginClassLoader(id);
         for (String className : manager.getExtensionClassNames(id)) {
             extensions.add(className);
@@ -242,6 +244,15 @@ public class PluginRegistry {
                     }
                     strategies.put(strategy.id(), strategy);
                 }
+                if (ChannelConnector.class.isAssignableFrom(type)) {
+                    ChannelConnector connector = (ChannelConnector) manager.getExtensionFactory().create(type);
+                    // connectors are kept even when not ready: the admin page shows the reason
+                    connectors.put(connector.id(), connector);
+                    if (connector(connector.id()) != null) {
+                        entry.connectors = connectors;
+                        return fail(entry, "Connector '" + connector.id() + "' is already offered by another plugin");
+                    }
+                }
             } catch (RuntimeException | LinkageError | ClassNotFoundException e) {
                 return fail(entry, "Extension " + className + ": " + readable(e));
             }
@@ -251,9 +262,11 @@ public class PluginRegistry {
         }
         entry.extensions = List.copyOf(extensions);
         entry.strategies = strategies;
+        entry.connectors = connectors;
         entry.state = PluginState.STARTED;
         entry.reason = null;
-        log.info("Plugin {} {} started with strategies {}", id, entry.version, strategies.keySet());
+        log.info("Plugin {} {} started with strategies {} and connectors {}", id, entry.version, strategies.keySet(),
+                connectors.keySet());
         return entry;
     }
 
@@ -295,6 +308,14 @@ public class PluginRegistry {
 
     private void unload(Entry entry) {
         entry.strategies = Map.of();
+        for (ChannelConnector c : entry.connectors.values()) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                log.warn("Closing connector {} of plugin {} failed: {}", c.id(), entry.pluginId, readable(e));
+            }
+        }
+        entry.connectors = Map.of();
         if (entry.pluginId != null && manager.getPlugin(entry.pluginId) != null) {
             PluginWrapper plugin = manager.getPlugin(entry.pluginId);
             if (plugin.getPluginPath().startsWith(dir) && sameFile(plugin.getPluginPath(), entry.file)) {
@@ -510,6 +531,35 @@ public class PluginRegistry {
         return null;
     }
 
+    /**
+     * Runs {@code work} with a started connector; its plugin is not unloaded until {@code work}
+     * returns.
+     *
+     * @throws NoSuchElementException when no started plugin offers the connector
+     */
+    public <T> T withConnector(String connectorId, Function<ChannelConnector, T> work) {
+        lock.readLock().lock();
+        try {
+            ChannelConnector connector = connector(connectorId);
+            if (connector == null) {
+                throw new NoSuchElementException("No started plugin offers connector '" + connectorId + "'");
+            }
+            return work.apply(connector);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private ChannelConnector connector(String connectorId) {
+        for (Entry e : entries.values()) {
+            ChannelConnector c = e.connectors.get(connectorId);
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     private record Stamp(long size, long modified) {
     }
 
@@ -525,6 +575,7 @@ public class PluginRegistry {
         String reason;
         List<String> extensions = List.of();
         Map<String, SegmentationStrategy> strategies = Map.of();
+        Map<String, ChannelConnector> connectors = Map.of();
 
         Entry(String file, Stamp stamp) {
             this.file = file;

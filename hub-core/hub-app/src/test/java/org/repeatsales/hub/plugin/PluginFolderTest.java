@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.repeatsales.hub.HubApiClient;
+import org.repeatsales.hub.api.HubApi;
 import org.repeatsales.hub.security.HubUsers;
 import org.repeatsales.hub.security.Role;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -76,7 +77,7 @@ class PluginFolderTest {
         JsonNode future = awaitPlugin(admin, "from-the-future", p -> p.get("state").asText().equals("FAILED"));
         JsonNode boom = awaitPlugin(admin, "boom", p -> p.get("state").asText().equals("FAILED"));
         JsonNode broken = awaitPlugin(admin, "corrupt.zip", p -> p.get("state").asText().equals("FAILED"));
-        assertThat(future.get("reason").asText()).isEqualTo("Requires hub-api >=9.0.0, this hub implements 0.2.0");
+        assertThat(future.get("reason").asText()).isEqualTo("Requires hub-api >=9.0.0, this hub implements " + HubApi.VERSION);
         assertThat(boom.get("reason").asText()).contains("test.boom.BoomStrategy", "boom in constructor");
         assertThat(broken.get("reason").asText()).contains("Not a readable plugin zip");
         assertThat(admin.getText("/api/v1/status").status()).isEqualTo(200);
