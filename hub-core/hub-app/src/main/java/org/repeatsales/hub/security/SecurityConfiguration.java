@@ -49,7 +49,9 @@ class SecurityConfiguration {
     @Bean
     @Order(2)
     SecurityFilterChain publicSecurity(HttpSecurity http) throws Exception {
-        http.securityMatcher("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html", "/actuator/**")
+        // The one-click unsubscribe POST (RFC 8058) comes from mail clients without a session or CSRF
+        // token, so /u/* belongs to this stateless chain and not to the console's.
+        http.securityMatcher("/v3/api-docs/**", "/v3/api-docs", "/swagger-ui/**", "/swagger-ui.html", "/actuator/**", "/u/*")
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/v3/api-docs/**", "/swagger-ui/**", "/swagger-ui.html", "/actuator/health").permitAll()
                         // unsubscribe links: the signed token is the authorisation (UnsubscribeLinks)
