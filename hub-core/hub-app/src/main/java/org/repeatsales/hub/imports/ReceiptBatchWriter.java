@@ -42,8 +42,8 @@ final class ReceiptBatchWriter {
 
     private final ImportCounts counts = new ImportCounts();
     /** Nanoseconds spent per step of the batch, summed over the run (logged at debug level). */
-    private final long[] stepNanos = new long[7];
-    private static final String[] STEPS = {"lock+classify", "identities", "-", "receipts", "stats", "rejections", "commit"};
+    private final long[] stepNanos = new long[6];
+    private static final String[] STEPS = {"lock+classify", "identities", "receipts", "stats", "rejections", "commit"};
 
     ReceiptBatchWriter(Connection connection, long runId, Long bytesTotal) throws SQLException {
         this.connection = connection;
@@ -87,7 +87,7 @@ final class ReceiptBatchWriter {
             long t = System.nanoTime();
             recordProgress(written, batch.bytesRead());
             connection.commit();
-            stepNanos[6] += System.nanoTime() - t;
+            stepNanos[5] += System.nanoTime() - t;
             counts.add(written);
         } catch (SQLException e) {
             rollbackQuietly();
@@ -201,16 +201,16 @@ final class ReceiptBatchWriter {
             }
             insertFresh(fresh, resolution.clientOf(), hashOf);
             updateChanged(changed, stored, resolution.clientOf(), hashOf);
-            t = lap(3, t);
+            t = lap(2, t);
         }
         // Clients whose receipts changed or who merged are recomputed from scratch; the rest only
         // gained new receipts, which add to their statistics.
         added.removeAll(recompute);
         ClientStats.add(connection, added);
         ClientStats.recompute(connection, recompute);
-        t = lap(4, t);
+        t = lap(3, t);
         storeRejections(rejections);
-        lap(5, t);
+        lap(4, t);
         return batch;
     }
 
