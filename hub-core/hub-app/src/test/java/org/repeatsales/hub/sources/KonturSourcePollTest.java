@@ -277,6 +277,66 @@ class KonturSourcePollTest {
     }
 
     @Test
+    void shouldMarkSourceFailingAfterRetriesAndResumeFromTheStoredWatermark() {
+        stubPage(null, documents(OFFSET_1, receipt(39090, "2025-01-05T10:13:51", 11336, null)));
+        ofd.stubFor(get(urlPathEqualTo(DOCUMENTS)).withQueryParam("offset", equalTo(decoded(OFFSET_1)))
+                .willReturn(aResponse().withStatus(503)));
+
+        PollOutcome failed = poll();
+
+        assertThat(failed.succeeded()).isFalse();
+        assertThat(ofd.findAll(getRequestedFor(urlPathEqualTo(DOCUMENTS)).withQueryParam("offset", equalTo(decoded(OFFSET_1)))))
+                .hasSize(3);
+        assertThat(state("state")).isEqualTo("failing");
+        assertThat(state("last_error")).contains("503");
+        // the first page is stored with the watermark it reached; the next poll starts from there
+        assertThat(watermark()).isEqualTo("2025-01-05T10:13:51");
+        assertThat(count("select count(*) from receipt")).isEqualTo(1);
+
+        ofd.resetAll();
+        ofd.stubFor(post(urlPathEqualTo(AUTH)).willReturn(okJson("{\"Sid\": \"SID-1\"}")));
+        stubPage(null, documents(OFFSET_1, receipt(39090, "2025-01-05T10:13:51", 11336, null)));
+        stubPage(OFFSET_1, documents(OFFSET_1));
+
+        assertThat(poll().succeeded()).isTrue();
+        assertThat(ofd.findAll(getRequestedFor(urlPathEqualTo(DOCUMENTS))).get(0).queryParameter("dateFrom").firstValue())
+                .isEqualTo("2025-01-05T09:13:51");
+        assertThat(state("state")).isEqualTo("ok");
+        assertThat(count("select count(*) from receipt")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldStoreNothingOfMalformedPageAndKeepItsRawResponse() {
+        stubPage(null, documents(OFFSET_1, receipt(39090, "2025-01-05T10:13:51", 11336, null)));
+        // the documented example itself is not valid JSON: an id string that never ends
+        stubPage(OFFSET_1, "{\"documents\": [" + receipt(39091, "2025-01-05T11:00:00", 100, null)
+                + ", {\"receipt\": {\"id\": \"00000000-0000-0000-0000-000000000000\n}}]}");
+
+        PollOutcome outcome = poll();
+
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.message()).contains("documents/by-period").contains("страница 2");
+        assertThat(jdbc.queryForList("select natural_key from receipt", String.class)).containsExactly(FN + ":39090");
+        Integer page = jdbc.queryForObject("select page from source_raw_response", Integer.class);
+        assertThat(page).isEqualTo(2);
+        assertThat(watermark()).isEqualTo("2025-01-05T10:13:51");
+    }
+
+    @Test
+    void shouldKeepAReceiptItCannotMapAndStoreTheOthers() {
+        stubPage(null, documents(OFFSET_1, receipt(39090, "2025-01-05T10:13:51", 11336, null),
+                receipt(39091, "2025-01-05T11:00:00", 100, null).replace("\"fiscalDriveNumber\": \"99990788607 \",", "")));
+        stubPage(OFFSET_1, documents(OFFSET_1));
+
+        PollOutcome outcome = poll();
+
+        assertThat(outcome.succeeded()).as(outcome.message()).isTrue();
+        assertThat(outcome.message()).contains("отклонено 1");
+        assertThat(count("select count(*) from receipt")).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select reason from source_raw_response", String.class)).contains("fiscalDriveNumber");
+    }
+
+    @Test
     void shouldStoreTheSameFiscalReceiptOnceWhetherImportedFromAFileOrPolled() throws IOException {
         // the FNS "Проверка чеков" export of the receipt the register also sent to the OFD
         Path file = dir.resolve("checks.json");
