@@ -165,6 +165,20 @@ class KonturSourcePollTest {
     }
 
     @Test
+    void shouldFailInsteadOfPagingInACircleWhenAnOffsetComesBackLater() {
+        stubPage(null, documents(OFFSET_1, receipt(39090, "2025-01-05T10:13:51", 11336, null)));
+        stubPage(OFFSET_1, documents(OFFSET_2, receipt(39091, "2025-01-05T11:00:00", 100, null)));
+        stubPage(OFFSET_2, documents(OFFSET_1));
+
+        PollOutcome outcome = poll();
+
+        assertThat(outcome.succeeded()).isFalse();
+        assertThat(outcome.message()).contains("nextOffset").contains("страница 3");
+        assertThat(ofd.findAll(getRequestedFor(urlPathEqualTo(DOCUMENTS)))).hasSize(3);
+        assertThat(count("select count(*) from receipt")).isEqualTo(2);
+    }
+
+    @Test
     void shouldIdentifyBuyersByTag1008AndKeepReceiptsWithoutItAnonymous() {
         threePages();
 

@@ -13,7 +13,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -152,6 +154,7 @@ public final class KonturSource implements PolledSource {
         int rejected = 0;
         int page = 1;
         String offset = null;
+        Set<String> offsets = new HashSet<>();
         while (true) {
             URI uri = documentsUri(from, to, offset);
             SourceHttp.Response response = fetch(uri, key, page);
@@ -189,6 +192,10 @@ public final class KonturSource implements PolledSource {
             // the API's end of the period: the offset sent comes back, or there is none
             if (next == null || next.isBlank() || next.equals(offset)) {
                 break;
+            }
+            if (!offsets.add(next)) {
+                // an offset handed out twice would page in a circle for ever, blocking every later poll
+                throw malformed(page, "nextOffset " + next + " уже встречался в этом опросе", raw, null);
             }
             offset = next;
             page++;
