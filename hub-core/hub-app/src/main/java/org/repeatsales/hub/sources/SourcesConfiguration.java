@@ -1,9 +1,12 @@
 package org.repeatsales.hub.sources;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.repeatsales.hub.config.HubProperties;
+import org.repeatsales.hub.routes.kontur.KonturSettings;
+import org.repeatsales.hub.routes.kontur.KonturSource;
 import org.repeatsales.hub.routes.onec.OneCFields;
 import org.repeatsales.hub.routes.onec.OneCSettings;
 import org.repeatsales.hub.routes.onec.OneCSource;
@@ -41,22 +44,57 @@ class SourcesConfiguration {
             if (!s.enabled()) {
                 continue;
             }
-            if (!OneCSource.KIND.equals(s.kind())) {
-                log.warn("Source {}: unknown kind '{}' (known: {}); not polled", id, s.kind(), OneCSource.KIND);
-                continue;
-            }
-            if (s.baseUrl() == null || s.baseUrl().isBlank() || s.passwordEnv() == null || s.passwordEnv().isBlank()) {
-                log.warn("Source {}: base-url and password-env are required; not polled", id);
-                continue;
-            }
-            OneCSettings settings = new OneCSettings(id, s.baseUrl(), s.user(), s.passwordEnv(), s.entitySet(),
-                    s.counterpartySet(), s.fields() == null ? OneCFields.defaults() : s.fields(), s.pageSize(), s.overlap(),
-                    s.since(), s.importUnposted(), hub.timezone());
             SourceHttp http = new SourceHttp(s.connectTimeout(), s.timeout(), s.retries(), new Backoff(s.backoff(), s.maxBackoff()));
-            sources.add(new OneCSource(settings, () -> environment.getProperty(s.passwordEnv()), http, store));
-            log.info("Source {} ({}): {} every {}", id, s.kind(), s.entitySet(), s.pollPeriod());
+            PolledSource source = switch (s.kind()) {
+                case OneCSource.KIND -> oneC(id, s, hub, http, store, environment);
+                case KonturSource.KIND -> kontur(id, s, hub, http, store, environment);
+                default -> {
+                    log.warn("Source {}: unknown kind '{}' (known: {}, {}); not polled", id, s.kind(), OneCSource.KIND,
+                            KonturSource.KIND);
+                    yield null;
+                }
+            };
+            if (source != null) {
+                sources.add(source);
+                log.info("Source {} ({}) every {}", id, s.kind(), s.pollPeriod());
+            }
         }
         return new LiveSources(sources);
+    }
+
+    private static PolledSource oneC(String id, SourcesProperties.Source s, HubProperties hub, SourceHttp http,
+                                     StoreBackedSources store, Environment environment) {
+        if (blank(s.baseUrl()) || blank(s.passwordEnv())) {
+            log.warn("Source {}: base-url and password-env are required; not polled", id);
+            return null;
+        }
+        OneCSettings settings = new OneCSettings(id, s.baseUrl(), s.user(), s.passwordEnv(), s.entitySet(),
+                s.counterpartySet(), s.fields() == null ? OneCFields.defaults() : s.fields(), s.pageSize(), s.overlap(),
+                s.since(), s.importUnposted(), hub.timezone());
+        return new OneCSource(settings, () -> environment.getProperty(s.passwordEnv()), http, store);
+    }
+
+    private static PolledSource kontur(String id, SourcesProperties.Source s, HubProperties hub, SourceHttp http,
+                                       StoreBackedSources store, Environment environment) {
+        if (blank(s.baseUrl()) || blank(s.apiKeyEnv()) || blank(s.login()) || blank(s.passwordEnv())
+                || blank(s.organizationId()) || blank(s.cashRegisterId())) {
+            log.warn("Source {}: base-url, api-key-env, login, password-env, organization-id and cash-register-id are"
+                    + " required; not polled", id);
+            return null;
+        }
+        if (s.pageSize() < 1 || s.pageSize() > KonturSettings.MAX_PAGE_SIZE) {
+            log.warn("Source {}: page-size must be 1..{} (the API's limit), not {}; not polled", id,
+                    KonturSettings.MAX_PAGE_SIZE, s.pageSize());
+            return null;
+        }
+        KonturSettings settings = new KonturSettings(id, s.baseUrl(), s.authUrl(), s.login(), s.passwordEnv(), s.apiKeyEnv(),
+                s.organizationId(), s.cashRegisterId().trim(), s.pageSize(), s.overlap(), s.since(), hub.timezone());
+        return new KonturSource(settings, () -> environment.getProperty(s.apiKeyEnv()),
+                () -> environment.getProperty(s.passwordEnv()), http, store, Clock.systemUTC());
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     @Bean

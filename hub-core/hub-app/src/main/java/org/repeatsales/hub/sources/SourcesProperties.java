@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * Live source instances under {@code hub.sources.<id>.*} (documented in config/application.yml).
- * An admin adds a second 1C base by adding a block; no rebuild.
+ * An admin adds a second 1C base or OFD cash register by adding a block; no rebuild.
  */
 @ConfigurationProperties("hub")
 public record SourcesProperties(Map<String, Source> sources) {
@@ -21,6 +21,10 @@ public record SourcesProperties(Map<String, Source> sources) {
     /**
      * @param passwordEnv the environment variable holding the password; only its name is configured
      * @param fields entity field names when the 1C configuration differs from Бухгалтерия 3.0
+     * @param apiKeyEnv (kontur-ofd) the environment variable holding the integrator's API key
+     * @param authUrl (kontur-ofd) the session endpoint; {@code login} and the password in {@code passwordEnv} log in there
+     * @param organizationId (kontur-ofd) the organisation's id in Kontur.OFD
+     * @param cashRegisterId (kontur-ofd) the register's registration number (РН ККТ); one register per instance
      */
     public record Source(
             @DefaultValue("onec-odata") String kind,
@@ -41,6 +45,11 @@ public record SourcesProperties(Map<String, Source> sources) {
             @DefaultValue("10s") Duration connectTimeout,
             @DefaultValue("4") int retries,
             @DefaultValue("1s") Duration backoff,
-            @DefaultValue("1m") Duration maxBackoff) {
+            @DefaultValue("1m") Duration maxBackoff,
+            String apiKeyEnv,
+            @DefaultValue("https://api.kontur.ru/auth/authenticate-by-pass") String authUrl,
+            String login,
+            String organizationId,
+            String cashRegisterId) {
     }
 }

@@ -101,6 +101,24 @@ public final class ReceiptJsonReader {
         }
     }
 
+    /** One receipt mapped outside a file: exactly one of {@code record} and {@code rejection} is set. */
+    public record Mapped(ReceiptRecord record, Rejection rejection) {
+    }
+
+    /**
+     * Maps one receipt object (the content of {@code receipt}/{@code bso}, named or tag-numbered
+     * fields) exactly as a file record is mapped, so that a receipt fetched from an OFD and the
+     * same receipt imported from a file get the same natural key in the {@value #SOURCE} namespace.
+     *
+     * @param recordNo the number the record (or rejection) carries
+     */
+    public Mapped mapReceipt(JsonNode receipt, long recordNo) {
+        Objects.requireNonNull(receipt, "receipt");
+        ReceiptMapping mapping = new ReceiptMapping(receipt, zone);
+        ReceiptRecord result = mapping.toRecord(recordNo);
+        return result != null ? new Mapped(result, null) : new Mapped(null, new Rejection(recordNo, raw(receipt), mapping.problems()));
+    }
+
     private enum Kind { RECEIPT, SKIPPED, UNKNOWN }
 
     private record Located(Kind kind, JsonNode receipt) {

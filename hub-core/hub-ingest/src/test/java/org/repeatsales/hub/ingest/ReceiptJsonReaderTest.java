@@ -393,6 +393,40 @@ class ReceiptJsonReaderTest {
 
     // --- helpers ------------------------------------------------------------------------------
 
+    // --- one receipt, outside a file (live OFD sources) --------------------------------------
+
+    @Test
+    void shouldMapOneReceiptExactlyAsTheSameReceiptInAFile() throws Exception {
+        String receipt = """
+                {"dateTime": "2025-01-05T10:13:51", "operationType": 1, "totalSum": 11336, "cashTotalSum": 11336,
+                 "ecashTotalSum": 0, "fiscalDriveNumber": "99990788607 ", "fiscalDocumentNumber": 39090,
+                 "kktRegId": "0000000003065868 ", "buyerPhoneOrAddress": "+7 916 000-11-22",
+                 "items": [{"name": "Ассорти", "price": 5668, "quantity": 0.348, "sum": 11336}]}
+                """;
+        ReceiptRecord fromFile = readText("[{\"receipt\": " + receipt + "}]").receipts.get(0);
+
+        ReceiptJsonReader.Mapped mapped = reader.mapReceipt(
+                com.fasterxml.jackson.databind.json.JsonMapper.builder()
+                        .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                        .build().readTree(receipt), 1);
+
+        assertThat(mapped.rejection()).isNull();
+        assertThat(mapped.record()).isEqualTo(fromFile);
+        assertThat(mapped.record().naturalKey()).isEqualTo("99990788607:39090");
+        assertThat(mapped.record().total()).isEqualTo(new BigDecimal("113.36"));
+    }
+
+    @Test
+    void shouldRejectOneReceiptNamingTheMissingField() throws Exception {
+        ReceiptJsonReader.Mapped mapped = reader.mapReceipt(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"dateTime\": \"2025-01-05T10:13:51\", \"totalSum\": 100}"), 7);
+
+        assertThat(mapped.record()).isNull();
+        assertThat(mapped.rejection().line()).isEqualTo(7);
+        assertThat(mapped.rejection().reason()).contains("fiscalDriveNumber");
+        assertThat(mapped.rejection().raw()).contains("totalSum");
+    }
+
     private Collected readResource(String name) throws IOException, UnreadableFileException {
         return read(reader, resource(name));
     }

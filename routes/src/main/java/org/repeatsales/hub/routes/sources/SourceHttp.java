@@ -51,6 +51,20 @@ public final class SourceHttp {
      */
     public Response get(URI uri, Map<String, String> headers, String entity, int page, CredentialHint credential)
             throws SourceException, InterruptedException {
+        return send(uri, null, headers, entity, page, credential);
+    }
+
+    /**
+     * Posts {@code body} (a login to a session endpoint) with the same outage rules as
+     * {@link #get}; the body is never logged nor kept.
+     */
+    public Response post(URI uri, String body, Map<String, String> headers, String entity, CredentialHint credential)
+            throws SourceException, InterruptedException {
+        return send(uri, body == null ? "" : body, headers, entity, 0, credential);
+    }
+
+    private Response send(URI uri, String postBody, Map<String, String> headers, String entity, int page,
+                          CredentialHint credential) throws SourceException, InterruptedException {
         String where = entity + (page > 0 ? ", page " + page : "");
         String lastProblem = null;
         for (int attempt = 1; attempt <= retries + 1; attempt++) {
@@ -59,7 +73,12 @@ public final class SourceHttp {
                 log.warn("{}: {}; retry {} of {} in {} ms", where, lastProblem, attempt - 1, retries, delay.toMillis());
                 Thread.sleep(delay.toMillis());
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+            if (postBody == null) {
+                request.GET();
+            } else {
+                request.POST(HttpRequest.BodyPublishers.ofString(postBody, StandardCharsets.UTF_8));
+            }
             headers.forEach(request::header);
             HttpResponse<String> response;
             try {
