@@ -127,7 +127,9 @@ public class TelegramConnector implements ChannelConnector {
             return new DeliveryOutcome.Failed("no answer within " + settings.timeoutMillis()
                     + " ms; the message may have been delivered", null);
         } catch (IOException e) {
-            return new DeliveryOutcome.RetryLater(retryInstant(), "Bot API connection failed: " + scrub(e));
+            // the connection broke after it was made: as with a timeout, Telegram may have the message
+            return new DeliveryOutcome.Failed("Bot API connection dropped; the message may have been delivered: "
+                    + scrub(e), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new DeliveryOutcome.RetryLater(retryInstant(), "interrupted before an answer");

@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -202,6 +203,13 @@ class TelegramConnectorTest {
                 .withFixedDelay(1500)));
         assertThat(connector(Map.of("timeout-millis", "300")).send(message("1001", "Hi")))
                 .isInstanceOf(DeliveryOutcome.Failed.class);
+    }
+
+    @Test
+    void shouldFailRatherThanRiskADuplicateWhenTheConnectionDropsMidRequest() {
+        botApi.stubFor(post(urlEqualTo(SEND)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        assertThat(connector(Map.of()).send(message("1001", "Hi"))).isInstanceOfSatisfying(DeliveryOutcome.Failed.class,
+                failed -> assertThat(failed.reason()).doesNotContain(TOKEN));
     }
 
     @Test
