@@ -30,6 +30,29 @@ class SendPacerTest {
     }
 
     @Test
+    void shouldNotLetOneChatsWaitingMessageHoldUpOtherChats() {
+        // a campaign with a repeated chat must not stall the whole bot for that chat's second
+        SendPacer pacer = new SendPacer(10, 0, now::get);
+        long first = pacer.reserve("42");
+        long again = pacer.reserve("42");
+        long other = pacer.reserve("7");
+        assertThat(again - first).isEqualTo(1000 * MS);
+        assertThat(other - first).isEqualTo(100 * MS);
+    }
+
+    @Test
+    void shouldKeepSlotsAnIntervalApartAroundALaterReservation() {
+        SendPacer pacer = new SendPacer(10, 0, now::get);
+        long first = pacer.reserve("42");
+        pacer.reserve("42");                    // first + 1000 ms
+        for (int chat = 1; chat <= 9; chat++) { // fill first + 100 .. first + 900
+            pacer.reserve(Integer.toString(chat));
+        }
+        // first + 1000 is taken by chat 42's second message, so the next free slot is 1100
+        assertThat(pacer.reserve("99") - first).isEqualTo(1100 * MS);
+    }
+
+    @Test
     void shouldAddTheMarginToEverySpacing() {
         // the margin absorbs network jitter so Telegram never counts 31 arrivals in one second
         SendPacer pacer = new SendPacer(10, 20, now::get);
