@@ -1,0 +1,204 @@
+package org.repeatsales.hub.connector.telegram;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import org.pf4j.Extension;
+import org.repeatsales.hub.api.PluginContext;
+import org.repeatsales.hub.api.channel.Channel;
+import org.repeatsales.hub.api.channel.ChannelConnector;
+import org.repeatsales.hub.api.channel.ContentLimits;
+import org.repeatsales.hub.api.channel.DeliveryOutcome;
+import org.repeatsales.hub.api.channel.OutboundMessage;
+import org.repeatsales.hub.api.channel.RateLimit;
+import org.repeatsales.hub.api.channel.Readiness;
+
+/**
+ * Telegram through the Bot API's {@code sendMessage}. Besides declaring its limits to the hub, the
+ * connector paces itself ({@link SendPacer}): several hub threads or a second dispatcher must not
+ * add up to more than Telegram allows, and a 429 stops every send of this bot until its
+ * {@code retry_after} has passed instead of letting the other threads hammer the API meanwhile.
+ */
+@Extension
+public class TelegramConnector implements ChannelConnector {
+
+    /** Telegram's documented limit for the text of one message; no subject, no HTML body. */
+    static final int MAX_TEXT_CHARS = 4096;
+    private static final ContentLimits LIMITS = new ContentLimits(0, MAX_TEXT_CHARS, false, Long.MAX_VALUE);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PluginContext context;
+    private final TelegramSettings settings;
+    private final SendPacer pacer;
+    private final HttpClient http;
+    private final URI sendMessage;
+
+    public TelegramConnector(PluginContext context) {
+        this(context, System::getenv);
+    }
+
+    TelegramConnector(PluginContext context, UnaryOperator<String> env) {
+        this.context = context;
+        this.settings = TelegramSettings.from(context.config(), env);
+        this.pacer = new SendPacer(settings.ratePerSecond(), settings.pacingMarginMillis(), System::nanoTime);
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(settings.timeoutMillis())).build();
+        this.sendMessage = settings.problem() == null
+                ? URI.create(settings.baseUrl() + "/bot" + settings.token() + "/sendMessage")
+                : null;
+        context.logger().log(Level.INFO, "Telegram connector: {0}", settings.problem() == null ? settings : settings.problem());
+    }
+
+    @Override
+    public String id() {
+        return "telegram";
+    }
+
+    @Override
+    public Channel channel() {
+        return Channel.TELEGRAM;
+    }
+
+    @Override
+    public Readiness readiness() {
+        return settings.problem() == null ? Readiness.ready() : Readiness.notReady(settings.problem());
+    }
+
+    @Override
+    public RateLimit rateLimit() {
+        return RateLimit.perSecond(settings.ratePerSecond());
+    }
+
+    @Override
+    public RateLimit perAddressRateLimit() {
+        return RateLimit.perSecond(1);
+    }
+
+    @Override
+    public ContentLimits contentLimits() {
+        return LIMITS;
+    }
+
+    /** The bot's deep link that starts a chat carrying {@code token}, or null without {@code bot-username}. */
+    public String deepLink(String token) {
+        return settings.botUsername() == null ? null : TelegramDeepLinks.link(settings.botUsername(), token);
+    }
+
+    @Override
+    public DeliveryOutcome send(OutboundMessage message) {
+        if (settings.problem() != null) {
+            return new DeliveryOutcome.Failed("not ready: " + settings.problem(), null);
+        }
+        if (message.text().length() > MAX_TEXT_CHARS) {
+            // Telegram would answer 400 "message is too long"; no need to spend a request on it
+            return new DeliveryOutcome.Failed("text has " + message.text().length() + " characters, Telegram takes "
+                    + MAX_TEXT_CHARS, null);
+        }
+        DeliveryOutcome waited = waitForTurn(message.address());
+        if (waited != null) {
+            return waited;
+        }
+        HttpRequest request = HttpRequest.newBuilder(sendMessage)
+                .timeout(Duration.ofMillis(settings.timeoutMillis()))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(message), StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpConnectTimeoutException | ConnectException e) {
+            // nothing reached Telegram, so a retry cannot duplicate the message
+            return new DeliveryOutcome.RetryLater(retryInstant(), "Bot API unreachable: " + scrub(e));
+        } catch (HttpTimeoutException e) {
+            // the request went out and no answer came: Telegram may have delivered it. The contract
+            // prefers a lost message to a duplicated marketing message.
+            return new DeliveryOutcome.Failed("no answer within " + settings.timeoutMillis()
+                    + " ms; the message may have been delivered", null);
+        } catch (IOException e) {
+            // the connection broke after it was made: as with a timeout, Telegram may have the message
+            return new DeliveryOutcome.Failed("Bot API connection dropped; the message may have been delivered: "
+                    + scrub(e), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DeliveryOutcome.RetryLater(retryInstant(), "interrupted before an answer");
+        }
+        Instant now = context.clock().instant();
+        DeliveryOutcome outcome = BotApiAnswers.outcome(response.statusCode(), response.body(), now,
+                Duration.ofSeconds(settings.retryAfterSeconds()));
+        if (response.statusCode() == 429 && outcome instanceof DeliveryOutcome.RetryLater later) {
+            long pauseNanos = Duration.between(now, later.after()).toNanos();
+            pacer.pauseUntil(System.nanoTime() + pauseNanos);
+            context.logger().log(Level.WARNING, "Telegram 429 on {0}: all sends paused until {1}",
+                    message.correlationId(), later.after());
+        }
+        context.logger().log(Level.DEBUG, "Telegram {0}: {1} -> {2}", message.correlationId(),
+                response.statusCode(), outcome.getClass().getSimpleName());
+        return outcome;
+    }
+
+    /** Sleeps until this chat's and the bot's turn; answers RetryLater when a 429 pause is too long to sit out. */
+    private DeliveryOutcome waitForTurn(String chat) {
+        long maxWait = TimeUnit.SECONDS.toNanos(settings.maxWaitSeconds());
+        while (true) {
+            long pauseLeft = pacer.pausedUntil() - System.nanoTime();
+            if (pauseLeft > maxWait) {
+                // holding a hub thread for minutes helps nobody; the hub retries at the right time
+                return new DeliveryOutcome.RetryLater(context.clock().instant().plusNanos(pauseLeft),
+                        "Telegram flood control pause still running");
+            }
+            long at = pacer.reserve(chat);
+            try {
+                sleepUntil(at);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new DeliveryOutcome.RetryLater(context.clock().instant(), "interrupted while paced");
+            }
+            // a 429 seen by another thread while this one slept moves its turn behind the pause
+            if (pacer.pausedUntil() <= System.nanoTime()) {
+                return null;
+            }
+        }
+    }
+
+    private static void sleepUntil(long nanos) throws InterruptedException {
+        long left;
+        while ((left = nanos - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(left);
+        }
+    }
+
+    private static String body(OutboundMessage message) {
+        ObjectNode body = JSON.createObjectNode();
+        String address = message.address().trim();
+        try {
+            // numeric chat ids go as numbers; @channelusername stays a string
+            body.put("chat_id", Long.parseLong(address));
+        } catch (NumberFormatException e) {
+            body.put("chat_id", address);
+        }
+        body.put("text", message.text());
+        return body.toString();
+    }
+
+    private Instant retryInstant() {
+        return context.clock().instant().plusSeconds(settings.retryAfterSeconds());
+    }
+
+    /** An exception's message without the bot token, which sits in the request URL. */
+    private String scrub(Exception e) {
+        String text = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        return text.replace(settings.token(), "<token>");
+    }
+}
