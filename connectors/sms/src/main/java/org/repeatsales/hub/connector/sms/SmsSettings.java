@@ -60,11 +60,17 @@ record SmsSettings(Dialect dialect, URI baseUrl, String apiId, String login, Str
         long retryAfter = 60;
         long noFundsRetry = 3600;
         try {
-            maxParts = intOr(config.get("max-parts"), maxParts);
-            timeout = intOr(config.get("timeout-millis"), timeout);
-            retryAfter = intOr(config.get("retry-after-seconds"), (int) retryAfter);
-            noFundsRetry = intOr(config.get("no-funds-retry-seconds"), (int) noFundsRetry);
-            if (maxParts < 1 || timeout < 1 || retryAfter < 1 || noFundsRetry < 1) {
+            int parts = intOr(config.get("max-parts"), maxParts);
+            int millis = intOr(config.get("timeout-millis"), timeout);
+            int retry = intOr(config.get("retry-after-seconds"), (int) retryAfter);
+            int noFunds = intOr(config.get("no-funds-retry-seconds"), (int) noFundsRetry);
+            if (parts >= 1 && millis >= 1 && retry >= 1 && noFunds >= 1) {
+                maxParts = parts;
+                timeout = millis;
+                retryAfter = retry;
+                noFundsRetry = noFunds;
+            } else {
+                // the defaults stay, so the connector can still be built and report the problem
                 problem = "hub.plugins.sms.max-parts, timeout-millis, retry-after-seconds and no-funds-retry-seconds "
                         + "must be positive";
             }
