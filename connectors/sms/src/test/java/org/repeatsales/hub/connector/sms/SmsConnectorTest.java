@@ -241,6 +241,25 @@ class SmsConnectorTest {
     }
 
     @Test
+    void shouldFailRatherThanRetryWhenTheAnswerDoesNotComeInTime() {
+        // the SMS may have gone out: the contract prefers a lost message to a duplicate
+        gateway.stubFor(post(urlEqualTo(SMSC)).willReturn(aResponse().withStatus(200)
+                .withBody("{\"id\":1,\"cnt\":1}").withFixedDelay(2000)));
+        DeliveryOutcome outcome = connector("smsc", Map.of("timeout-millis", "300")).send(message("79991234567", "hi"));
+        assertThat(outcome).isEqualTo(new DeliveryOutcome.Failed("no answer within 300 ms; the SMS may have been sent", null));
+    }
+
+    @Test
+    void shouldLeaveTheSenderToTheAccountWhenNotSet() {
+        answer(SMSRU, 200, """
+                {"status":"OK","status_code":100,"sms":{"79991234567":{"status":"OK","status_code":100,\
+                "sms_id":"1"}},"balance":1}""");
+        connector("smsru", Map.of("sender", "")).send(message("79991234567", "Hello [world] €5"));
+        gateway.verify(postRequestedFor(urlEqualTo(SMSRU)).withFormParam("msg", equalTo("Hello [world] €5")));
+        assertThat(gateway.getAllServeEvents().get(0).getRequest().getBodyAsString()).doesNotContain("from=");
+    }
+
+    @Test
     void shouldFailTooLongTextWithoutARequest() {
         SmsConnector connector = connector("smsru", Map.of("max-parts", "2"));
         assertThat(connector.contentLimits().maxTextChars()).isEqualTo(134);
