@@ -19,8 +19,8 @@ final class GatewayAnswers {
     private GatewayAnswers() {
     }
 
-    /** An SMS.ru {@code /sms/send?json=1} answer for one number. */
-    static DeliveryOutcome smsRu(int status, String body, Instant now, Delays delays) {
+    /** An SMS.ru {@code /sms/send?json=1} answer for one number ({@code phone} as sent, digits only). */
+    static DeliveryOutcome smsRu(int status, String body, String phone, Instant now, Delays delays) {
         if (status >= 500 || status == 429) {
             return new DeliveryOutcome.RetryLater(now.plusSeconds(delays.retryAfterSeconds()),
                     "SMS.ru answered HTTP " + status);
@@ -33,7 +33,10 @@ final class GatewayAnswers {
         JsonNode entry = null;
         JsonNode sms = root.path("sms");
         Iterator<JsonNode> numbers = sms.elements();
-        if (sms.isObject() && numbers.hasNext()) {
+        if (sms.isObject() && sms.has(phone)) {
+            entry = sms.get(phone);
+        } else if (sms.isObject() && numbers.hasNext()) {
+            // SMS.ru may write the number back in another form; one number was sent, one answer came
             entry = numbers.next();
         }
         JsonNode source = entry != null ? entry : root;

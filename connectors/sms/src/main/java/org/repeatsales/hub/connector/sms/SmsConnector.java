@@ -114,7 +114,7 @@ public class SmsConnector implements ChannelConnector {
             return new DeliveryOutcome.RetryLater(context.clock().instant(), "interrupted before an answer");
         }
         DeliveryOutcome outcome = settings.dialect() == SmsSettings.Dialect.SMSRU
-                ? GatewayAnswers.smsRu(response.statusCode(), response.body(), context.clock().instant(), delays)
+                ? GatewayAnswers.smsRu(response.statusCode(), response.body(), phone, context.clock().instant(), delays)
                 : GatewayAnswers.smsc(response.statusCode(), response.body(), context.clock().instant(), delays);
         // only the correlation id: never the phone, the text or the credentials
         context.logger().log(Level.DEBUG, "SMS {0}: HTTP {1} -> {2}", message.correlationId(),
