@@ -145,6 +145,16 @@ class SmsConnectorTest {
     }
 
     @Test
+    void shouldFailSmsRuUnapprovedSenderNamingTheSettingAndRetryServiceBusy() {
+        DeliveryOutcome sender = smsRuSend(smsRuNumber(204, "Имя отправителя не согласовано"));
+        assertThat(sender).isInstanceOf(DeliveryOutcome.Failed.class);
+        assertThat(((DeliveryOutcome.Failed) sender).reason()).contains("hub.plugins.sms.sender");
+        assertThat(smsRuSend("{\"status\":\"ERROR\",\"status_code\":220,\"status_text\":\"Сервис временно недоступен\"}"))
+                .isEqualTo(new DeliveryOutcome.RetryLater(NOW.plusSeconds(60),
+                        "SMS.ru 220 Сервис временно недоступен (limit reached or service busy)"));
+    }
+
+    @Test
     void shouldFailSmsRuUnknownCodeWithTheRawAnswer() {
         String body = smsRuNumber(999, "Что-то новое");
         assertThat(smsRuSend(body)).isEqualTo(new DeliveryOutcome.Failed("SMS.ru 999 Что-то новое", body));
