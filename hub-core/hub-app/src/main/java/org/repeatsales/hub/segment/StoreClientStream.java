@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -30,12 +31,16 @@ final class StoreClientStream implements ClientStream {
             """;
 
     // Window figures come from the receipts themselves: refunds reduce revenue and are not purchases,
-    // the same rule as client_stats.
+    // the same rule as client_stats. Months are calendar months in the business time zone, one bit
+    // each (January is bit 0); a discounted purchase has a discount above zero.
     private static final String WINDOW_JOIN = """
             left join (
               select r.client_id,
                      count(*) filter (where not r.is_refund) as purchases,
-                     sum(case when r.is_refund then -r.total else r.total end) as revenue
+                     sum(case when r.is_refund then -r.total else r.total end) as revenue,
+                     bit_or(1 << (extract(month from r.purchased_at at time zone ?)::int - 1))
+                         filter (where not r.is_refund) as months,
+                     count(*) filter (where not r.is_refund and r.discount > 0) as discounted
               from receipt r
               where r.client_id is not null and r.purchased_at >= ?
               group by r.client_id) w on w.client_id = c.id
@@ -43,25 +48,29 @@ final class StoreClientStream implements ClientStream {
 
     private final Connection connection;
     private final Instant windowStart;
+    private final ZoneId zone;
     private final int fetchSize;
     private final List<Cursor> open = new ArrayList<>();
 
-    StoreClientStream(Connection connection, Instant windowStart, int fetchSize) {
+    StoreClientStream(Connection connection, Instant windowStart, ZoneId zone, int fetchSize) {
         this.connection = connection;
         this.windowStart = windowStart;
+        this.zone = zone;
         this.fetchSize = fetchSize;
     }
 
     @Override
     public Cursor open() {
         String sql = windowStart == null
-                ? COLUMNS.formatted("0, 0", "")
-                : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0)", WINDOW_JOIN);
+                ? COLUMNS.formatted("0, 0, 0, 0", "")
+                : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), coalesce(w.months, 0), "
+                        + "coalesce(w.discounted, 0)", WINDOW_JOIN);
         try {
             PreparedStatement st = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             st.setFetchSize(fetchSize);
             if (windowStart != null) {
-                st.setTimestamp(1, Timestamp.from(windowStart));
+                st.setString(1, zone.getId());
+                st.setTimestamp(2, Timestamp.from(windowStart));
             }
             Cursor cursor = new RowCursor(st, st.executeQuery());
             open.add(cursor);
@@ -111,7 +120,8 @@ final class StoreClientStream implements ClientStream {
             try {
                 return new ClientFacts(rows.getLong(1), rows.getInt(2), rows.getInt(3), rows.getBigDecimal(4),
                         rows.getBigDecimal(5), instant(rows, 6), instant(rows, 7), rows.getInt(8),
-                        rows.getBigDecimal(9) == null ? BigDecimal.ZERO : rows.getBigDecimal(9));
+                        rows.getBigDecimal(9) == null ? BigDecimal.ZERO : rows.getBigDecimal(9),
+                        rows.getInt(10), rows.getInt(11));
             } catch (SQLException e) {
                 throw new IllegalStateException("Reading clients failed: " + e.getMessage(), e);
             }

@@ -209,7 +209,12 @@ public final class TestPlugins {
 
     /** The source of a bundled strategy from plugins/, to build it into a test plugin. */
     public static Map<String, String> bundled(String module, String className) {
-        String packageName = "org.repeatsales.hub.plugins." + module;
+        return bundled(module, module, className);
+    }
+
+    /** As {@link #bundled(String, String)} for a module whose package differs from its folder. */
+    public static Map<String, String> bundled(String module, String packageSuffix, String className) {
+        String packageName = "org.repeatsales.hub.plugins." + packageSuffix;
         Path source = Path.of("../../plugins", module, "src/main/java", packageName.replace('.', '/'), className + ".java");
         try {
             return Map.of(packageName + "." + className, Files.readString(source));

@@ -44,6 +44,25 @@ public final class ClientBase {
         return this;
     }
 
+    /**
+     * A client with {@code windowPurchases} purchases in the window (100 rubles each, the last one
+     * at asOf), {@code discounted} of them with a discount, made in the given calendar months (1 for
+     * January ... 12 for December): the facts of {@code ClientFacts#windowMonths()} and
+     * {@code windowDiscountedPurchases()}.
+     */
+    public ClientBase buyer(long id, int windowPurchases, int discounted, int... months) {
+        int mask = 0;
+        for (int month : months) {
+            mask |= ClientFacts.monthBit(month);
+        }
+        BigDecimal revenue = BigDecimal.valueOf(100L * windowPurchases);
+        Instant last = windowPurchases == 0 ? null : asOf;
+        clients.add(new ClientFacts(id, windowPurchases, 0, revenue,
+                windowPurchases == 0 ? null : new BigDecimal("100.00"), last, last, windowPurchases, revenue,
+                mask, discounted));
+        return this;
+    }
+
     public ClientBase add(ClientFacts facts) {
         clients.add(facts);
         return this;

@@ -84,4 +84,59 @@ class RfmStrategyTest {
         assertThat(RfmStrategy.group(5, 5, 3)).isEqualTo("loyal");
         assertThat(RfmStrategy.group(3, 2, 5)).isEqualTo("attention");
     }
+
+    @Test
+    void shouldScoreByFixedThresholdsIndependentlyOfTheRestOfTheBase() {
+        // recencyDays 30,90,180,270; frequencyCounts 2,3,5,8; monetaryRubles 1000,3000,10000,30000
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
+                .client(1, 8, 0, 30, 8, "30000")      // R5 (30 is at the 1st boundary) F5 M5: champions
+                .client(2, 5, 0, 31, 5, "9999.99")    // R4 F4 M3: loyal
+                .client(3, 1, 0, 90, 1, "100000")     // R4 F1: promising
+                .client(4, 2, 0, 91, 2, "1000")       // R3 F2: attention
+                .client(5, 3, 0, 181, 3, "3000")      // R2 F3: at-risk
+                .client(6, 1, 0, 270, 1, "500")       // R2 F1: hibernating
+                .client(7, 7, 0, 271, 7, "50000")     // R1 F4: at-risk
+                .client(8, 1, 0, 300, 1, "999")       // R1 F1: lost
+                .client(9, 3, 0, 400, 0, "0")         // bought before the window only: lost
+                .add(new ClientFacts(10, 0, 1, new BigDecimal("-250"), null, null, null, 0, new BigDecimal("-250")));
+
+        Map<Long, String> cells = base.segment(strategy, Map.of("mode", "thresholds"));
+
+        assertThat(cells).containsExactly(
+                entry(1L, "champions"), entry(2L, "loyal"), entry(3L, "promising"), entry(4L, "attention"),
+                entry(5L, "at-risk"), entry(6L, "hibernating"), entry(7L, "at-risk"), entry(8L, "lost"),
+                entry(9L, "lost"));
+
+        // The same client alone gets the same cell: no quintiles involved.
+        assertThat(new ClientBase("2026-06-30T09:00:00Z").client(2, 5, 0, 31, 5, "9999.99")
+                .segment(strategy, Map.of("mode", "thresholds"))).containsExactly(entry(2L, "loyal"));
+    }
+
+    @Test
+    void shouldTakeCustomThresholds() {
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z")
+                .client(1, 2, 0, 3, 2, "200")
+                .client(2, 1, 0, 8, 1, "50");
+
+        Map<Long, String> cells = base.segment(strategy, Map.of("mode", "thresholds",
+                "recencyDays", "3, 7, 14, 28", "frequencyCounts", "1,2,3,4", "monetaryRubles", "50,100,150,200"));
+
+        // 1: R5 F3 M5 -> loyal (F below 4 keeps it from champions); 2: R3 F2 M2 -> attention
+        assertThat(cells).containsExactly(entry(1L, "loyal"), entry(2L, "attention"));
+    }
+
+    @Test
+    void shouldRefuseThresholdsOutOfOrderNamingTheParameter() {
+        ClientBase base = new ClientBase("2026-06-30T09:00:00Z");
+        assertThatThrownBy(() -> base.segment(strategy, Map.of("mode", "thresholds", "recencyDays", "30,90,90,365")))
+                .hasMessage("Parameter 'recencyDays': thresholds must be in ascending order, got '30,90,90,365'");
+        assertThatThrownBy(() -> base.segment(strategy, Map.of("frequencyCounts", "5,3,8,10")))
+                .hasMessage("Parameter 'frequencyCounts': thresholds must be in ascending order, got '5,3,8,10'");
+        assertThatThrownBy(() -> base.segment(strategy, Map.of("monetaryRubles", "1000,3000,10000")))
+                .hasMessage("Parameter 'monetaryRubles': needs 4 comma-separated values, got '1000,3000,10000'");
+        assertThatThrownBy(() -> base.segment(strategy, Map.of("monetaryRubles", "-1,3000,10000,20000")))
+                .hasMessage("Parameter 'monetaryRubles': must not be negative, got -1");
+        assertThatThrownBy(() -> base.segment(strategy, Map.of("mode", "deciles")))
+                .hasMessage("Parameter 'mode': must be quintiles or thresholds, got 'deciles'");
+    }
 }
