@@ -2,11 +2,10 @@ package org.repeatsales.hub.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** Measuring helpers shared by the benchmarks. */
 final class BenchSupport {
@@ -18,24 +17,34 @@ final class BenchSupport {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    static void resetPeakHeap() {
-        System.gc();
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                pool.resetPeakUsage();
+    /**
+     * Highest heap use seen by a sampler every 10 ms. Summing the pools' own peaks would overstate
+     * it (each pool peaks at a different moment) and could even exceed -Xmx.
+     */
+    private static final AtomicLong PEAK = new AtomicLong();
+
+    static {
+        Thread sampler = new Thread(() -> {
+            while (true) {
+                PEAK.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
-        }
+        }, "bench-heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
     }
 
-    /** Sum of the heap pools' peaks: an upper bound of the heap the run needed. */
+    static void resetPeakHeap() {
+        System.gc();
+        PEAK.set(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+
     static long peakHeapMb() {
-        long bytes = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) {
-                bytes += pool.getPeakUsage().getUsed();
-            }
-        }
-        return bytes / (1024 * 1024);
+        return PEAK.get() / (1024 * 1024);
     }
 
     /** Empties the benchmark's work folder from an earlier run. */
