@@ -117,7 +117,8 @@ public class SegmentRefresher {
                     Set<String> cells = strategy.cells(parameters).stream().map(Cell::code).collect(Collectors.toSet());
                     int window = strategy.windowDays(parameters);
                     Instant windowStart = window > 0 ? asOf.minus(Duration.ofDays(window)) : null;
-                    StoreClientStream stream = new StoreClientStream(c, windowStart, hub.timezone(), FETCH_SIZE);
+                    StoreClientStream stream = new StoreClientStream(c, windowStart, hub.timezone(), FETCH_SIZE,
+                            strategy.needsPurchasePattern(parameters));
                     try {
                         BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, BATCH_SIZE);
                         strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);

@@ -33,14 +33,19 @@ final class StoreClientStream implements ClientStream {
     // Window figures come from the receipts themselves: refunds reduce revenue and are not purchases,
     // the same rule as client_stats. Months are calendar months in the business time zone, one bit
     // each (January is bit 0); a discounted purchase has a discount above zero.
+    // The month mask and discount count are computed only for strategies that ask for them
+    // (SegmentationStrategy.needsPurchasePattern): they cost a look at every receipt of the window.
+    private static final String PATTERN_COLUMNS = """
+                     bit_or(1 << (extract(month from r.purchased_at at time zone ?)::int - 1))
+                         filter (where not r.is_refund) as months,
+                     count(*) filter (where not r.is_refund and r.discount > 0) as discounted""";
+    private static final String NO_PATTERN_COLUMNS = "0 as months, 0 as discounted";
     private static final String WINDOW_JOIN = """
             left join (
               select r.client_id,
                      count(*) filter (where not r.is_refund) as purchases,
                      sum(case when r.is_refund then -r.total else r.total end) as revenue,
-                     bit_or(1 << (extract(month from r.purchased_at at time zone ?)::int - 1))
-                         filter (where not r.is_refund) as months,
-                     count(*) filter (where not r.is_refund and r.discount > 0) as discounted
+                     %s
               from receipt r
               where r.client_id is not null and r.purchased_at >= ?
               group by r.client_id) w on w.client_id = c.id
@@ -52,8 +57,11 @@ final class StoreClientStream implements ClientStream {
     private final int fetchSize;
     private final List<Cursor> open = new ArrayList<>();
 
-    StoreClientStream(Connection connection, Instant windowStart, ZoneId zone, int fetchSize) {
+    private final boolean purchasePattern;
+
+    StoreClientStream(Connection connection, Instant windowStart, ZoneId zone, int fetchSize, boolean purchasePattern) {
         this.connection = connection;
+        this.purchasePattern = purchasePattern;
         this.windowStart = windowStart;
         this.zone = zone;
         this.fetchSize = fetchSize;
@@ -64,13 +72,16 @@ final class StoreClientStream implements ClientStream {
         String sql = windowStart == null
                 ? COLUMNS.formatted("0, 0, 0, 0", "")
                 : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), coalesce(w.months, 0), "
-                        + "coalesce(w.discounted, 0)", WINDOW_JOIN);
+                        + "coalesce(w.discounted, 0)", WINDOW_JOIN.formatted(purchasePattern ? PATTERN_COLUMNS : NO_PATTERN_COLUMNS));
         try {
             PreparedStatement st = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             st.setFetchSize(fetchSize);
             if (windowStart != null) {
-                st.setString(1, zone.getId());
-                st.setTimestamp(2, Timestamp.from(windowStart));
+                int i = 1;
+                if (purchasePattern) {
+                    st.setString(i++, zone.getId());
+                }
+                st.setTimestamp(i, Timestamp.from(windowStart));
             }
             Cursor cursor = new RowCursor(st, st.executeQuery());
             open.add(cursor);

@@ -78,7 +78,7 @@ class CustomerTypesRefreshTest {
         Path csv = Files.writeString(work.resolve("base.csv"), BASE, StandardCharsets.UTF_8);
         JsonNode imported = admin.upload("/api/v1/imports", csv).json();
         assertThat(imported.get("rejected").asInt()).as(imported.toString()).isZero();
-        TestPlugins.drop(TestPlugins.build(work, "customer-types", ">=0.4.0 & <1.0.0",
+        TestPlugins.drop(TestPlugins.build(work, "customer-types", ">=0.5.0 & <1.0.0",
                 TestPlugins.bundled("customer-types", "customertypes", "CustomerTypesStrategy")), registry.folder());
         awaitStarted("customer-types");
     }

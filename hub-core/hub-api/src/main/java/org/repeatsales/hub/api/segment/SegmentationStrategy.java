@@ -76,6 +76,16 @@ public interface SegmentationStrategy extends ExtensionPoint {
         return 0;
     }
 
+    /**
+     * Whether the strategy reads {@link ClientFacts#windowMonths()} and
+     * {@link ClientFacts#windowDiscountedPurchases()}. Computing them costs the hub a look at every
+     * receipt's month and discount, so it fills them only for strategies that answer true; for the
+     * others they are 0. Since hub-api 0.5.0.
+     */
+    default boolean needsPurchasePattern(Parameters parameters) {
+        return false;
+    }
+
     /** Assigns clients to cells. See the class documentation for the rules. */
     void segment(SegmentationContext context, ClientStream clients, SegmentAssignments assignments);
 }

@@ -100,6 +100,11 @@ public class CustomerTypesStrategy implements SegmentationStrategy {
     }
 
     @Override
+    public boolean needsPurchasePattern(Parameters parameters) {
+        return true;
+    }
+
+    @Override
     public int windowDays(Parameters parameters) {
         return WINDOW_DAYS;
     }
