@@ -22,7 +22,7 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldReadEveryRecordOfFnsExportIntoReceiptOrRejection() throws Exception {
-        Collected out = readResource("fns_export.json");
+        CollectingSink out = readResource("fns_export.json");
 
         assertThat(out.receipts).extracting(ReceiptRecord::line).containsExactly(1L, 2L, 3L, 4L, 7L);
         assertThat(out.rejections).extracting(Rejection::line).containsExactly(5L, 6L);
@@ -119,14 +119,14 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldReadEpochSecondsWrittenAsFloat() throws Exception {
-        Collected out = readText("[{\"dateTime\":1616050800.0,\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,\"totalSum\":100}]");
+        CollectingSink out = readText("[{\"dateTime\":1616050800.0,\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,\"totalSum\":100}]");
 
         assertThat(out.receipts.get(0).purchasedAt()).isEqualTo(Instant.ofEpochSecond(1616050800L));
     }
 
     @Test
     void shouldReadOlderExportWithoutTicketWrapper() throws Exception {
-        Collected out = readResource("fns_export_old.json");
+        CollectingSink out = readResource("fns_export_old.json");
 
         assertThat(out.receipts).singleElement().satisfies(r -> {
             assertThat(r.naturalKey()).isEqualTo("8710000101234567:9120");
@@ -137,7 +137,7 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldReadBareArrayOfReceipts() throws Exception {
-        Collected out = readResource("bare_receipts.json");
+        CollectingSink out = readResource("bare_receipts.json");
 
         assertThat(out.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("9960440300111222:77");
         assertThat(out.rejections).extracting(Rejection::line).containsExactly(2L, 3L);
@@ -145,7 +145,7 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldReadSingleTopLevelReceipt() throws Exception {
-        Collected out = readResource("single_receipt.json");
+        CollectingSink out = readResource("single_receipt.json");
 
         assertThat(out.receipts).singleElement().satisfies(r -> {
             assertThat(r.line()).isEqualTo(1);
@@ -156,7 +156,7 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldSkipShiftDocumentsOfKonturListWithoutRejectingThem() throws Exception {
-        Collected out = readResource("kontur_documents.json");
+        CollectingSink out = readResource("kontur_documents.json");
 
         assertThat(out.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("99990788607:39090", "99990788607:39091");
         assertThat(out.rejections).isEmpty();
@@ -204,7 +204,7 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldReadTimeInGivenZone() throws Exception {
-        Collected out = read(new ReceiptJsonReader(ZoneId.of("Asia/Yekaterinburg")), resource("fns_export_old.json"));
+        CollectingSink out = read(new ReceiptJsonReader(ZoneId.of("Asia/Yekaterinburg")), resource("fns_export_old.json"));
 
         assertThat(out.receipts.get(0).purchasedAt()).isEqualTo(Instant.parse("2019-11-02T14:47:00Z"));
     }
@@ -228,7 +228,7 @@ class ReceiptJsonReaderTest {
     void shouldRefuseWindows1251TextNamingTheEncodingProblem() {
         byte[] cp1251 = "[{\"user\":\"ООО Ромашка\"}]".getBytes(java.nio.charset.Charset.forName("windows-1251"));
 
-        assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(cp1251), new Collected()))
+        assertThatThrownBy(() -> reader.read(new ByteArrayInputStream(cp1251), new CollectingSink()))
                 .isInstanceOf(UnreadableFileException.class)
                 .hasMessageContaining("UTF-8");
     }
@@ -268,14 +268,14 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldRejectMissingDateTime() throws Exception {
-        Collected out = readText("[{\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,\"totalSum\":100}]");
+        CollectingSink out = readText("[{\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,\"totalSum\":100}]");
 
         assertThat(out.rejections).singleElement().extracting(Rejection::reason).isEqualTo("Поле «dateTime» отсутствует");
     }
 
     @Test
     void shouldRejectMissingFiscalDocumentNumber() throws Exception {
-        Collected out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"totalSum\":100}]");
+        CollectingSink out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"totalSum\":100}]");
 
         assertThat(out.rejections).singleElement().extracting(Rejection::reason)
                 .isEqualTo("Поле «fiscalDocumentNumber» отсутствует");
@@ -283,7 +283,7 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldRejectNegativeLineSumNamingTheLine() throws Exception {
-        Collected out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":5,"
+        CollectingSink out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":5,"
                 + "\"totalSum\":100,\"items\":[{\"name\":\"a\",\"price\":100,\"quantity\":1,\"sum\":100},"
                 + "{\"name\":\"b\",\"price\":100,\"quantity\":1,\"sum\":-100}]}]");
 
@@ -293,7 +293,7 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldRejectRublesWithFractionWhereKopecksAreExpected() throws Exception {
-        Collected out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":5,"
+        CollectingSink out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":5,"
                 + "\"totalSum\":70.5}]");
 
         assertThat(out.rejections).singleElement().extracting(Rejection::reason)
@@ -303,7 +303,7 @@ class ReceiptJsonReaderTest {
     @Test
     void shouldTruncateRawOfLongRecordTo1000Characters() throws Exception {
         String longName = "x".repeat(3000);
-        Collected out = readText("[{\"dateTime\":\"bad\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":5,\"totalSum\":1,"
+        CollectingSink out = readText("[{\"dateTime\":\"bad\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":5,\"totalSum\":1,"
                 + "\"items\":[{\"name\":\"" + longName + "\",\"price\":1,\"quantity\":1,\"sum\":1}]}]");
 
         assertThat(out.rejections.get(0).raw()).hasSize(1000);
@@ -311,7 +311,7 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldRejectUnrecognisedRecordAfterReceipts() throws Exception {
-        Collected out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,"
+        CollectingSink out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,"
                 + "\"totalSum\":100}, 42]");
 
         assertThat(out.receipts).hasSize(1);
@@ -320,7 +320,7 @@ class ReceiptJsonReaderTest {
 
     @Test
     void shouldTrimFiscalDriveNumberAndNormaliseDocumentNumberInNaturalKey() throws Exception {
-        Collected out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\" 9289000100123456  \","
+        CollectingSink out = readText("[{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\" 9289000100123456  \","
                 + "\"fiscalDocumentNumber\":\"00042\",\"totalSum\":100,\"fiscalSign\":\"3635260533\"}]");
 
         assertThat(out.receipts.get(0).naturalKey()).isEqualTo("9289000100123456:42");
@@ -358,7 +358,7 @@ class ReceiptJsonReaderTest {
     void shouldDeliverRecordsBeforeBrokenJsonAndNameTheBrokenRecord() {
         String good = "{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":%d,\"totalSum\":100}";
         String text = "[" + good.formatted(1) + "," + good.formatted(2) + ",{\"dateTime\": \"2022-01-01T1";
-        Collected out = new Collected();
+        CollectingSink out = new CollectingSink();
 
         assertThatThrownBy(() -> reader.read(stream(text), out))
                 .isInstanceOf(UnreadableFileException.class)
@@ -383,7 +383,7 @@ class ReceiptJsonReaderTest {
             text.append(i == 1 ? "" : ",").append("{\"dateTime\":\"2022-01-01T10:00:00\",\"fiscalDriveNumber\":\"1\","
                     + "\"fiscalDocumentNumber\":").append(i).append(",\"totalSum\":100}");
         }
-        Collected out = readText(text.append(']').toString());
+        CollectingSink out = readText(text.append(']').toString());
 
         assertThat(out.receipts).hasSize(2500);
         assertThat(out.progress).hasSize(3);
@@ -427,7 +427,7 @@ class ReceiptJsonReaderTest {
         assertThat(mapped.rejection().raw()).contains("totalSum");
     }
 
-    private Collected readResource(String name) throws IOException, UnreadableFileException {
+    private CollectingSink readResource(String name) throws IOException, UnreadableFileException {
         return read(reader, resource(name));
     }
 
@@ -437,7 +437,7 @@ class ReceiptJsonReaderTest {
         return in;
     }
 
-    private Collected readText(String text) throws IOException, UnreadableFileException {
+    private CollectingSink readText(String text) throws IOException, UnreadableFileException {
         return read(reader, stream(text));
     }
 
@@ -445,32 +445,11 @@ class ReceiptJsonReaderTest {
         return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static Collected read(ReceiptJsonReader reader, InputStream in) throws IOException, UnreadableFileException {
-        Collected out = new Collected();
+    private static CollectingSink read(ReceiptJsonReader reader, InputStream in) throws IOException, UnreadableFileException {
+        CollectingSink out = new CollectingSink();
         try (in) {
             reader.read(in, out);
         }
         return out;
-    }
-
-    private static final class Collected implements RecordSink {
-        final List<ReceiptRecord> receipts = new ArrayList<>();
-        final List<Rejection> rejections = new ArrayList<>();
-        final List<Long> progress = new ArrayList<>();
-
-        @Override
-        public void receipt(ReceiptRecord receipt) {
-            receipts.add(receipt);
-        }
-
-        @Override
-        public void rejected(Rejection rejection) {
-            rejections.add(rejection);
-        }
-
-        @Override
-        public void progress(long bytesRead) {
-            progress.add(bytesRead);
-        }
     }
 }
