@@ -16,13 +16,12 @@ import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.repeatsales.hub.ingest.ReceiptJsonReader;
 import org.repeatsales.hub.ingest.ReceiptRecord;
 import org.repeatsales.hub.routes.sources.PollOutcome;
-import org.repeatsales.hub.routes.sources.PolledSource;
+import org.repeatsales.hub.routes.sources.SinglePollSource;
 import org.repeatsales.hub.routes.sources.RawResponse;
 import org.repeatsales.hub.routes.sources.SourceException;
 import org.repeatsales.hub.routes.sources.SourceHttp;
@@ -43,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * login and password; a session that expired (401 with errorCode 401002) is renewed once and the
  * request repeated.
  */
-public final class KonturSource implements PolledSource {
+public final class KonturSource extends SinglePollSource {
 
     public static final String KIND = "kontur-ofd";
 
@@ -73,7 +72,6 @@ public final class KonturSource implements PolledSource {
     private final SourceStore store;
     private final Clock clock;
     private final ReceiptJsonReader receipts;
-    private final ReentrantLock polling = new ReentrantLock();
 
     /** The session, kept between polls (a login per poll would be needless load); guarded by {@link #polling}. */
     private String sid;
@@ -104,18 +102,7 @@ public final class KonturSource implements PolledSource {
     }
 
     @Override
-    public PollOutcome poll(String trigger) {
-        if (!polling.tryLock()) {
-            return PollOutcome.busy(id());
-        }
-        try {
-            return pollLocked(trigger);
-        } finally {
-            polling.unlock();
-        }
-    }
-
-    private PollOutcome pollLocked(String trigger) {
+    protected PollOutcome pollLocked(String trigger) {
         String watermark = store.watermark(id());
         LocalDateTime from = watermark == null ? settings.since() : LocalDateTime.parse(watermark).minus(settings.overlap());
         LocalDateTime to = LocalDateTime.now(clock.withZone(settings.zone())).withNano(0);

@@ -10,11 +10,10 @@ import java.time.LocalDateTime;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.repeatsales.hub.ingest.Buyer;
 import org.repeatsales.hub.routes.sources.PollOutcome;
-import org.repeatsales.hub.routes.sources.PolledSource;
+import org.repeatsales.hub.routes.sources.SinglePollSource;
 import org.repeatsales.hub.routes.sources.RawResponse;
 import org.repeatsales.hub.routes.sources.SourceException;
 import org.repeatsales.hub.routes.sources.SourceHttp;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * watermark consistent and the next poll goes on from there. Counterparties are fetched once per
  * poll.
  */
-public final class OneCSource implements PolledSource {
+public final class OneCSource extends SinglePollSource {
 
     public static final String KIND = "onec-odata";
 
@@ -41,7 +40,6 @@ public final class OneCSource implements PolledSource {
     private final SourceHttp http;
     private final SourceStore store;
     private final OneCDocumentMapper mapper;
-    private final ReentrantLock polling = new ReentrantLock();
 
     /** @param password reads the password from where {@link OneCSettings#passwordEnv()} says, at every poll */
     public OneCSource(OneCSettings settings, Supplier<String> password, SourceHttp http, SourceStore store) {
@@ -63,18 +61,7 @@ public final class OneCSource implements PolledSource {
     }
 
     @Override
-    public PollOutcome poll(String trigger) {
-        if (!polling.tryLock()) {
-            return PollOutcome.busy(id());
-        }
-        try {
-            return pollLocked(trigger);
-        } finally {
-            polling.unlock();
-        }
-    }
-
-    private PollOutcome pollLocked(String trigger) {
+    protected PollOutcome pollLocked(String trigger) {
         String watermark = store.watermark(id());
         LocalDateTime from = watermark == null ? settings.since() : LocalDateTime.parse(watermark).minus(settings.overlap());
         try (SourceStore.PollRun run = store.startPoll(id(), KIND, settings.entitySet() + " с " + from)) {
