@@ -107,17 +107,12 @@ class ContactsTest {
     }
 
     @Test
-    void shouldNormaliseMillionPhonesQuickly() {
+    void shouldGiveTheSameNumberForEveryCommonShapeOfARussianMobile() {
+        // the fast path handles these without libphonenumber; its speed shows in bin/hub bench-import
         String[] shapes = {"8 916 123-45-67", "+7 (916) 123-45-67", "79161234567", "9161234567"};
-        long started = System.nanoTime();
-        int normalised = 0;
-        for (int i = 0; i < 1_000_000; i++) {
-            if (Contacts.phone(shapes[i & 3]) != null) {
-                normalised++;
-            }
+
+        for (String shape : shapes) {
+            assertThat(Contacts.phone(shape)).as(shape).isEqualTo("+79161234567");
         }
-        // generous bound: the fast path does this in well under a second, libphonenumber alone takes several
-        assertThat(System.nanoTime() - started).isLessThan(3_000_000_000L);
-        assertThat(normalised).isEqualTo(1_000_000);
     }
 }
