@@ -55,11 +55,12 @@ class ImportKillTest {
             }
         }
 
+        // the bounds below only wait (a child JVM starting Spring on a loaded 2-core machine takes minutes)
         Process hub = startHub(pg.getJdbcUrl("postgres", "hub_kill_test"), Path.of("target", "kill-test-first.log"));
         try {
-            awaitTrue(() -> jdbc.queryForObject("select count(*) from hub_user", Integer.class) > 0, Duration.ofSeconds(90), hub);
+            awaitTrue(() -> jdbc.queryForObject("select count(*) from hub_user", Integer.class) > 0, Duration.ofSeconds(300), hub);
             Files.move(staging, inbox.resolve("sales.csv"));
-            awaitTrue(() -> count(jdbc, "select coalesce(max(rows_read), 0) from import_run") >= 2_000, Duration.ofSeconds(60), hub);
+            awaitTrue(() -> count(jdbc, "select coalesce(max(rows_read), 0) from import_run") >= 2_000, Duration.ofSeconds(180), hub);
         } finally {
             hub.destroyForcibly().waitFor();
         }
@@ -73,7 +74,7 @@ class ImportKillTest {
 
         Process again = startHub(pg.getJdbcUrl("postgres", "hub_kill_test"), Path.of("target", "kill-test-second.log"));
         try {
-            awaitTrue(() -> count(jdbc, "select count(*) from import_run where status = 'succeeded'") == 1, Duration.ofSeconds(120), again);
+            awaitTrue(() -> count(jdbc, "select count(*) from import_run where status = 'succeeded'") == 1, Duration.ofSeconds(300), again);
         } finally {
             again.destroy();
             again.waitFor();
