@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelsTest {
 
-    private static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    private static final GreenMail SMTP = new GreenMail(patient(ServerSetupTest.SMTP.dynamicPort()));
 
     static {
         // started before the context so its port can be a setting
@@ -222,5 +223,11 @@ class ChannelsTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** GreenMail gives a server 2 s to start by default: too little on a loaded 2-core CI machine. */
+    private static ServerSetup patient(ServerSetup setup) {
+        setup.setServerStartupTimeout(30_000);
+        return setup;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.BodyPart;
 import jakarta.mail.Multipart;
@@ -29,7 +30,7 @@ class EmailConnectorTest {
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
 
     @RegisterExtension
-    static final GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+    static final GreenMailExtension greenMail = new GreenMailExtension(patient(ServerSetupTest.SMTP.dynamicPort()))
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("hub", "s3cret"))
             .withPerMethodLifecycle(true);
 
@@ -156,5 +157,11 @@ class EmailConnectorTest {
             String type = part.getContentType().toLowerCase().split(";")[0].trim();
             into.put(type, part.getContent().toString().trim());
         }
+    }
+
+    /** GreenMail gives a server 2 s to start by default: too little on a loaded 2-core CI machine. */
+    private static ServerSetup patient(ServerSetup setup) {
+        setup.setServerStartupTimeout(30_000);
+        return setup;
     }
 }

@@ -3,6 +3,7 @@ package org.repeatsales.hub.connector.email;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import java.time.Clock;
 import java.util.Map;
@@ -16,7 +17,7 @@ import org.repeatsales.hub.api.channel.OutboundMessage;
 class EmailConnectorTlsTest {
 
     @RegisterExtension
-    static final GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTPS.dynamicPort());
+    static final GreenMailExtension greenMail = new GreenMailExtension(patient(ServerSetupTest.SMTPS.dynamicPort()));
 
     private EmailConnector connector(Map<String, String> extra) {
         Map<String, String> config = new java.util.HashMap<>(Map.of("host", "localhost",
@@ -46,5 +47,11 @@ class EmailConnectorTlsTest {
             assertThat(((DeliveryOutcome.Failed) outcome).reason()).contains("TLS");
         }
         assertThat(greenMail.getReceivedMessages()).isEmpty();
+    }
+
+    /** GreenMail gives a server 2 s to start by default: too little on a loaded 2-core CI machine. */
+    private static ServerSetup patient(ServerSetup setup) {
+        setup.setServerStartupTimeout(30_000);
+        return setup;
     }
 }
