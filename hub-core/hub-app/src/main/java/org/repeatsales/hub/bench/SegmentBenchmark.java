@@ -18,6 +18,9 @@ import java.util.Locale;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.repeatsales.hub.HubApplication;
+import org.repeatsales.hub.imports.ImportReport;
+import org.repeatsales.hub.imports.ImportService;
+import org.repeatsales.hub.ingest.FileFormat;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.repeatsales.hub.plugin.PluginState;
 import org.repeatsales.hub.plugin.PluginView;
@@ -42,16 +45,18 @@ public final class SegmentBenchmark {
     public static void main(String[] args) throws Exception {
         int clients = 1_000_000;
         int receiptsPerClient = 10;
+        int dayReceipts = 10_000;
         Path dir = Path.of("target", "bench-segments");
         Path pluginZips = Path.of("plugins", "target", "dist");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i].replace("_", ""));
                 case "--receipts-per-client" -> receiptsPerClient = Integer.parseInt(args[++i]);
+                case "--day-receipts" -> dayReceipts = Integer.parseInt(args[++i].replace("_", ""));
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--plugins" -> pluginZips = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; known: --clients N --receipts-per-client N --dir PATH --plugins PATH");
+                        + "; known: --clients N --receipts-per-client N --day-receipts N --dir PATH --plugins PATH");
             }
         }
         deleteRecursively(dir);
@@ -118,14 +123,75 @@ public final class SegmentBenchmark {
             }
             System.out.printf(Locale.ROOT, "%nlifecycle + rfm: %.2f s vs hand-written SQL %.2f s -> %.2fx (target 1.5x); heap limit %d MB%n",
                     strategySum, referenceSum, strategySum / referenceSum, maxHeap);
+
+            if (strategies.contains("lifecycle") && strategies.contains("rfm")) {
+                dayAfter(hub, dir, asOf, clients, dayReceipts);
+            }
         }
+    }
+
+    /**
+     * An ordinary day: a day's receipts imported through the real import path, then the refresh that
+     * follows it for the per-client strategies, which reads only the clients the day touched or
+     * moved across a day boundary.
+     */
+    private static void dayAfter(ConfigurableApplicationContext hub, Path dir, Instant asOf, int clients, int receipts)
+            throws Exception {
+        SegmentService segments = hub.getBean(SegmentService.class);
+        SegmentRefresher refresher = hub.getBean(SegmentRefresher.class);
+        long lifecycle = segments.create("day lifecycle", "lifecycle", Map.of()).id();
+        long rfm = segments.create("day rfm thresholds", "rfm", Map.of("mode", "thresholds")).id();
+        for (long id : List.of(lifecycle, rfm)) {
+            refresher.refresh(id, asOf, SegmentRefresher.Mode.FULL);
+        }
+
+        // the day after asOf, 10:00 to 20:00 in Moscow, for random known clients (by phone)
+        Path csv = dir.resolve("day.csv");
+        java.util.Random random = new java.util.Random(7);
+        java.time.format.DateTimeFormatter format = java.time.format.DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm")
+                .withZone(java.time.ZoneId.of("Europe/Moscow"));
+        try (var out = Files.newBufferedWriter(csv, java.nio.charset.StandardCharsets.UTF_8)) {
+            out.write("Дата;Номер чека;Покупатель;Телефон;E-mail;Номенклатура;Количество;Цена;Скидка;Сумма;Вид операции;Категория\n");
+            for (int i = 0; i < receipts; i++) {
+                int client = 1 + random.nextInt(clients);
+                Instant at = asOf.plus(java.time.Duration.ofHours(1 + random.nextInt(10))).plusSeconds(random.nextInt(3600));
+                int amount = 100 + random.nextInt(4900);
+                out.write(format.format(at) + ";DAY-" + i + ";Клиент " + client + ";" + phone(client) + ";;Товар;1;" + amount
+                        + ";0;" + amount + ";Продажа;Разное\n");
+            }
+        }
+        long t0 = System.nanoTime();
+        ImportReport imported = hub.getBean(ImportService.class).importFile(
+                new ImportService.ImportRequest(csv, csv.getFileName().toString(), "bench-day", FileFormat.CSV, null));
+        double importSeconds = seconds(t0);
+        if (!imported.succeeded() || imported.rejected() > 0) {
+            throw new IllegalStateException("The day's import did not store every receipt: " + imported);
+        }
+        Instant nextDay = asOf.plus(java.time.Duration.ofDays(1));
+        System.out.printf(Locale.ROOT, "%nday after: %d receipts imported in %.2f s; refresh as of %s (target < 5 s each)%n",
+                receipts, importSeconds, nextDay);
+        System.out.printf(Locale.ROOT, "%-22s %12s %12s %10s %9s%n", "segment", "mode", "clients read", "members", "seconds");
+        for (long id : List.of(lifecycle, rfm)) {
+            t0 = System.nanoTime();
+            SegmentViews.Refresh r = refresher.refresh(id, nextDay);
+            System.out.printf(Locale.ROOT, "%-22s %12s %12d %10d %9.2f%n", segments.get(id).name(), r.mode(), r.clients(),
+                    r.members(), seconds(t0));
+        }
+    }
+
+    private static String phone(long client) {
+        return "+7900" + String.format(Locale.ROOT, "%07d", client);
     }
 
     /** Clients with 1..2n receipts each over 400 days, about 3 % refunds, and their statistics. */
     private static long generate(DataSource store, int clients, int perClient, Instant asOf) throws Exception {
         try (Connection c = store.getConnection(); Statement st = c.createStatement()) {
             st.execute("select setseed(0.42)");
-            st.execute("insert into client (name) select 'Клиент ' || g from generate_series(1, " + clients + ") g");
+            // stamped as written the day before: in a real store the base is older than the last refresh
+            st.execute("insert into client (name, phone, created_at, updated_at) select 'Клиент ' || g, '+7900' || lpad(g::text, 7, '0'), "
+                    + "timestamptz '" + asOf + "' - interval '1 day', timestamptz '" + asOf + "' - interval '1 day' "
+                    + "from generate_series(1, " + clients + ") g");
+            st.execute("insert into client_identity (client_id, kind, value, source) select id, 'phone', phone, 'bench' from client");
             st.execute("""
                     insert into receipt (source, natural_key, client_id, purchased_at, total, is_refund, content_hash)
                     select 'bench', c.id || '-' || r, c.id,
@@ -135,14 +201,15 @@ public final class SegmentBenchmark {
                     cross join lateral generate_series(1, 1 + (random() * %d * 2 + c.id * 0)::int) r
                     """.formatted(asOf, perClient));
             st.execute("""
-                    insert into client_stats (client_id, first_purchase_at, last_purchase_at, purchases, refunds, revenue, average_check)
+                    insert into client_stats (client_id, first_purchase_at, last_purchase_at, purchases, refunds, revenue,
+                                              average_check, updated_at)
                     select client_id,
                            min(purchased_at) filter (where not is_refund), max(purchased_at) filter (where not is_refund),
                            count(*) filter (where not is_refund), count(*) filter (where is_refund),
                            sum(case when is_refund then -total else total end),
-                           round(avg(total) filter (where not is_refund), 2)
+                           round(avg(total) filter (where not is_refund), 2), timestamptz '%s' - interval '1 day'
                     from receipt group by client_id
-                    """);
+                    """.formatted(asOf));
             // as in a store whose receipts were written long ago: hint bits set, statistics current
             st.execute("vacuum analyze");
             try (ResultSet rs = st.executeQuery("select count(*) from receipt")) {

@@ -69,8 +69,12 @@ public record HubProperties(
      *     last refresh was on an earlier day (date-relative cells change at midnight), and when it was
      *     never refreshed
      * @param checkMillis how often segments are checked for that
+     * @param changeMargin an incremental refresh re-reads clients whose statistics were written since
+     *     the previous refresh started, minus this margin: an import batch that began before that
+     *     refresh but committed after its snapshot stamped its rows with its own start time
      */
-    public record Segments(@DefaultValue("true") boolean autoRefresh, @DefaultValue("60000") long checkMillis) {
+    public record Segments(@DefaultValue("true") boolean autoRefresh, @DefaultValue("60000") long checkMillis,
+            @DefaultValue("15m") java.time.Duration changeMargin) {
     }
 
     // Paths are bound as strings: Spring's resource-based conversion would mangle "../x".

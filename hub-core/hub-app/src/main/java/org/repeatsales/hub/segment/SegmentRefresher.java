@@ -13,8 +13,11 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -34,6 +37,12 @@ import org.springframework.stereotype.Service;
  * membership in one transaction, recording every client who entered, moved or left. Either all of
  * it commits, or (when the strategy throws, or anything else fails) nothing changes and a failed
  * refresh is recorded with the reason.
+ *
+ * <p>A strategy that scores each client on their own ({@code perClient}) is refreshed
+ * incrementally when it was refreshed before: only the clients whose statistics changed since, whose
+ * window lost a receipt, or whose days since the last purchase crossed one of the strategy's
+ * boundaries are read again; everyone else keeps their cell, which a full refresh would have given
+ * them anyway. That is what keeps the refresh after a day's import in seconds on a large base.
  */
 @Service
 public class SegmentRefresher {
@@ -48,6 +57,18 @@ public class SegmentRefresher {
     private final PluginRegistry plugins;
     private final HubProperties hub;
     private final Clock clock = Clock.systemUTC();
+    private static final String CANDIDATES = "segment_candidates";
+
+    /** How a refresh reads the base. */
+    public enum Mode {
+        /** Incremental when the strategy and the history allow it, else full: what the hub does by itself. */
+        AUTO,
+        /** Every client, whatever the strategy. */
+        FULL,
+        /** Only the clients whose cell may have changed; refused when the strategy or history does not allow it. */
+        INCREMENTAL
+    }
+
     /** One refresh per segment at a time; different segments refresh in parallel. */
     private final ConcurrentHashMap<Long, Object> locks = new ConcurrentHashMap<>();
 
@@ -65,15 +86,25 @@ public class SegmentRefresher {
      * @throws RefreshFailedException with the recorded failed refresh
      */
     public SegmentViews.Refresh refresh(long segmentId, Instant asOf) {
+        return refresh(segmentId, asOf, Mode.AUTO);
+    }
+
+    /**
+     * @param asOf the moment to compute for; now when null
+     * @return the succeeded refresh
+     * @throws RefreshFailedException with the recorded failed refresh
+     */
+    public SegmentViews.Refresh refresh(long segmentId, Instant asOf, Mode mode) {
         SegmentViews.Segment segment = segments.get(segmentId);
         Instant at = asOf == null ? clock.instant() : asOf;
         synchronized (locks.computeIfAbsent(segmentId, id -> new Object())) {
             Instant started = clock.instant();
             try {
-                long refreshId = run(segment, at);
+                long refreshId = run(segment, at, mode);
                 SegmentViews.Refresh done = segments.refresh(refreshId);
-                log.info("Segment {} refreshed with {}: {} members, {} entered, {} moved, {} left", segmentId,
-                        segment.strategy(), done.members(), done.entered(), done.moved(), done.exited());
+                log.info("Segment {} refreshed ({}) with {}: {} clients read, {} members, {} entered, {} moved, {} left",
+                        segmentId, done.mode(), segment.strategy(), done.clients(), done.members(), done.entered(),
+                        done.moved(), done.exited());
                 return done;
             } catch (RuntimeException | SQLException e) {
                 String message = "Strategy '" + segment.strategy() + "' failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
@@ -87,19 +118,22 @@ public class SegmentRefresher {
         }
     }
 
-    private long run(SegmentViews.Segment segment, Instant asOf) throws SQLException {
+    private long run(SegmentViews.Segment segment, Instant asOf, Mode mode) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             // every pass of the strategy and the diff below see one snapshot of the store
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 long started = System.nanoTime();
+                Previous previous = previous(c, segment.id());
                 long refreshId = insertRunning(c, segment.id(), asOf);
                 try (Statement st = c.createStatement()) {
                     st.execute("create temp table segment_raw (seq bigserial, client_id bigint not null, cell text not null) on commit drop");
                 }
-                long clients = single(c, "select count(*) from client");
                 if (segment.strategy().equals(SegmentRules.STRATEGY)) {
+                    if (mode == Mode.INCREMENTAL) {
+                        throw new IllegalArgumentException("rule segments are always refreshed in full (one SQL statement)");
+                    }
                     // rules are set-based SQL: no client passes through the JVM
                     org.jooq.Condition where = new SegmentRules(asOf, hub.timezone()).compile(SegmentRules.rule(segment.parameters()));
                     org.jooq.impl.DSL.using(c, org.jooq.SQLDialect.POSTGRES)
@@ -107,31 +141,42 @@ public class SegmentRefresher {
                             .select(org.jooq.impl.DSL.select(CLIENT.ID, org.jooq.impl.DSL.inline(SegmentRules.MATCH.code()))
                                     .from(CLIENT).leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID)).where(where))
                             .execute();
-                    apply(c, segment.id(), refreshId, asOf, clients);
+                    apply(c, segment.id(), refreshId, single(c, "select count(*) from client"), false);
                     c.commit();
                     return refreshId;
                 }
-                plugins.withStrategy(segment.strategy(), strategy -> {
+                boolean incremental = plugins.withStrategy(segment.strategy(), strategy -> {
                     Parameters parameters = Parameters.resolve(strategy.parameters(), segment.parameters());
                     strategy.validate(parameters);
+                    String refusal = incrementalRefusal(strategy.perClient(parameters), previous, asOf);
+                    if (mode == Mode.INCREMENTAL && refusal != null) {
+                        throw new IllegalArgumentException("cannot refresh incrementally: " + refusal);
+                    }
+                    boolean partial = mode != Mode.FULL && refusal == null;
                     Set<String> cells = strategy.cells(parameters).stream().map(Cell::code).collect(Collectors.toSet());
                     int window = strategy.windowDays(parameters);
                     Instant windowStart = window > 0 ? asOf.minus(Duration.ofDays(window)) : null;
-                    StoreClientStream stream = new StoreClientStream(c, windowStart, hub.timezone(), FETCH_SIZE,
-                            strategy.needsPurchasePattern(parameters));
                     try {
-                        BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, BATCH_SIZE);
-                        strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);
-                        sink.flush();
+                        if (partial) {
+                            collectCandidates(c, previous, asOf, window, strategy.recencyBoundaries(parameters));
+                        }
+                        StoreClientStream stream = new StoreClientStream(c, windowStart, hub.timezone(), FETCH_SIZE,
+                                strategy.needsPurchasePattern(parameters), partial ? CANDIDATES : null);
+                        try {
+                            BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, BATCH_SIZE);
+                            strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);
+                            sink.flush();
+                        } finally {
+                            stream.closeAll();
+                        }
                     } catch (SQLException e) {
                         throw new IllegalStateException("Writing assignments failed: " + e.getMessage(), e);
-                    } finally {
-                        stream.closeAll();
                     }
-                    return null;
+                    return partial;
                 });
                 long applied = System.nanoTime();
-                apply(c, segment.id(), refreshId, asOf, clients);
+                long clients = single(c, incremental ? "select count(*) from " + CANDIDATES : "select count(*) from client");
+                apply(c, segment.id(), refreshId, clients, incremental);
                 c.commit();
                 log.debug("Segment {}: strategy {} ms, membership {} ms", segment.id(), (applied - started) / 1_000_000,
                         (System.nanoTime() - applied) / 1_000_000);
@@ -142,6 +187,77 @@ public class SegmentRefresher {
             } finally {
                 c.setAutoCommit(true);
             }
+        }
+    }
+
+    /** The segment's latest succeeded refresh: what an incremental one builds on. */
+    private record Previous(Instant asOf, Instant startedAt) {
+    }
+
+    private static Previous previous(Connection c, long segmentId) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("""
+                select as_of, started_at from segment_refresh
+                where segment_id = ? and status = 'succeeded' order by id desc limit 1
+                """)) {
+            st.setLong(1, segmentId);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? new Previous(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()) : null;
+            }
+        }
+    }
+
+    /** Why this refresh must read every client, or null when reading the changed ones is enough. */
+    private static String incrementalRefusal(boolean perClient, Previous previous, Instant asOf) {
+        if (!perClient) {
+            return "the strategy with these parameters places clients relative to each other";
+        }
+        if (previous == null) {
+            return "the segment has no earlier successful refresh";
+        }
+        if (asOf.isBefore(previous.asOf())) {
+            return "it computes for " + asOf + ", before the previous refresh (" + previous.asOf() + ")";
+        }
+        return null;
+    }
+
+    /**
+     * Fills the candidates table with every client whose cell may differ from the previous refresh:
+     * statistics written since (less {@code hub.segments.change-margin}), clients created since, clients whose
+     * window lost a receipt, and clients whose days since the last purchase crossed a boundary.
+     * More than necessary is harmless (they get the cell they have); fewer would be wrong.
+     */
+    private void collectCandidates(Connection c, Previous previous, Instant asOf, int windowDays, List<Integer> boundaries)
+            throws SQLException {
+        List<Object> args = new ArrayList<>();
+        Timestamp since = Timestamp.from(previous.startedAt().minus(hub.segments().changeMargin()));
+        StringBuilder sql = new StringBuilder("insert into " + CANDIDATES + " (client_id)\n")
+                .append("select client_id from client_stats where updated_at >= ?\n")
+                .append("union select id from client where created_at >= ? or updated_at >= ?\n");
+        args.add(since);
+        args.add(since);
+        args.add(since);
+        if (windowDays > 0) {
+            sql.append("union select client_id from receipt where client_id is not null and purchased_at >= ? and purchased_at < ?\n");
+            args.add(Timestamp.from(previous.asOf().minus(Duration.ofDays(windowDays))));
+            args.add(Timestamp.from(asOf.minus(Duration.ofDays(windowDays))));
+        }
+        LocalDate previousDay = previous.asOf().atZone(hub.timezone()).toLocalDate();
+        LocalDate today = asOf.atZone(hub.timezone()).toLocalDate();
+        for (int days : boundaries) {
+            // crossing "days since the last purchase <= b" between the two refreshes means the date of
+            // the last purchase lies between previousDay - b and today - b; a day more each side costs
+            // little and leaves no room for an off-by-one
+            sql.append("union select client_id from client_stats where (last_purchase_at at time zone ?)::date between ? and ?\n");
+            args.add(hub.timezone().getId());
+            args.add(previousDay.minusDays(days + 1L));
+            args.add(today.minusDays(days - 1L));
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute("create temp table " + CANDIDATES + " (client_id bigint primary key) on commit drop");
+        }
+        update(c, sql.toString(), args.toArray());
+        try (Statement st = c.createStatement()) {
+            st.execute("analyze " + CANDIDATES);
         }
     }
 
@@ -157,8 +273,11 @@ public class SegmentRefresher {
         }
     }
 
-    /** Turns the new assignments into the membership, set-based, recording each change. */
-    private void apply(Connection c, long segmentId, long refreshId, Instant asOf, long clients) throws SQLException {
+    /**
+     * Turns the new assignments into the membership, set-based, recording each change. In an
+     * incremental refresh only the candidates' membership is compared and changed.
+     */
+    private void apply(Connection c, long segmentId, long refreshId, long clients, boolean incremental) throws SQLException {
         try (Statement st = c.createStatement()) {
             // one row per client, the last assignment winning
             st.execute("""
@@ -168,23 +287,42 @@ public class SegmentRefresher {
             st.execute("alter table segment_new add primary key (client_id)");
             st.execute("analyze segment_new");
         }
-        long unknown = single(c, "select count(*) from segment_new n where not exists (select 1 from client x where x.id = n.client_id)");
+        long unknown = single(c, "select count(*) from segment_new n where not exists (select 1 from "
+                + (incremental ? CANDIDATES + " x where x.client_id" : "client x where x.id") + " = n.client_id)");
         if (unknown > 0) {
-            throw new IllegalStateException("assigned " + unknown + " client id(s) that are not in the store");
+            throw new IllegalStateException("assigned " + unknown + " client id(s) that are not "
+                    + (incremental ? "among the clients it was given" : "in the store"));
         }
         Timestamp now = Timestamp.from(clock.instant());
-        update(c, """
-                insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
-                select ?, ?, coalesce(n.client_id, m.client_id), m.cell, n.cell, ?
-                from segment_new n
-                full join (select client_id, cell from segment_member where segment_id = ?) m on m.client_id = n.client_id
-                where n.cell is distinct from m.cell
-                order by coalesce(n.client_id, m.client_id)
-                """, segmentId, refreshId, now, segmentId);
-        update(c, """
-                delete from segment_member m where m.segment_id = ?
-                  and not exists (select 1 from segment_new n where n.client_id = m.client_id)
-                """, segmentId);
+        if (incremental) {
+            update(c, """
+                    insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
+                    select ?, ?, k.client_id, m.cell, n.cell, ?
+                    from segment_candidates k
+                    left join segment_new n on n.client_id = k.client_id
+                    left join segment_member m on m.segment_id = ? and m.client_id = k.client_id
+                    where n.cell is distinct from m.cell
+                    order by k.client_id
+                    """, segmentId, refreshId, now, segmentId);
+            update(c, """
+                    delete from segment_member m using segment_candidates k
+                    where m.segment_id = ? and m.client_id = k.client_id
+                      and not exists (select 1 from segment_new n where n.client_id = k.client_id)
+                    """, segmentId);
+        } else {
+            update(c, """
+                    insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
+                    select ?, ?, coalesce(n.client_id, m.client_id), m.cell, n.cell, ?
+                    from segment_new n
+                    full join (select client_id, cell from segment_member where segment_id = ?) m on m.client_id = n.client_id
+                    where n.cell is distinct from m.cell
+                    order by coalesce(n.client_id, m.client_id)
+                    """, segmentId, refreshId, now, segmentId);
+            update(c, """
+                    delete from segment_member m where m.segment_id = ?
+                      and not exists (select 1 from segment_new n where n.client_id = m.client_id)
+                    """, segmentId);
+        }
         // an upsert rather than "insert where not exists": the latter rescans the table it grows
         update(c, """
                 insert into segment_member (segment_id, client_id, cell, since)
@@ -193,16 +331,16 @@ public class SegmentRefresher {
                 where segment_member.cell <> excluded.cell
                 """, segmentId, now);
         update(c, """
-                update segment_refresh r set status = 'succeeded', finished_at = ?, clients = ?,
-                  members = (select count(*) from segment_new),
-                  entered = x.entered, moved = x.moved, exited = x.exited,
-                  unchanged = (select count(*) from segment_new) - x.entered - x.moved
-                from (select count(*) filter (where from_cell is null) as entered,
+                update segment_refresh r set status = 'succeeded', finished_at = ?, clients = ?, mode = ?,
+                  members = x.members, entered = x.entered, moved = x.moved, exited = x.exited,
+                  unchanged = x.members - x.entered - x.moved
+                from (select (select count(*) from segment_member where segment_id = ?) as members,
+                             count(*) filter (where from_cell is null) as entered,
                              count(*) filter (where from_cell is not null and to_cell is not null) as moved,
                              count(*) filter (where to_cell is null) as exited
                       from segment_movement where refresh_id = ?) x
                 where r.id = ?
-                """, now, clients, refreshId, refreshId);
+                """, now, clients, incremental ? "incremental" : "full", segmentId, refreshId, refreshId);
         update(c, "update segment set refreshed_at = ? where id = ?", now, segmentId);
     }
 

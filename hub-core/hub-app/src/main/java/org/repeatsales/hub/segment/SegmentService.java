@@ -254,7 +254,7 @@ public class SegmentService {
 
     private static SegmentViews.Refresh refresh(org.repeatsales.hub.store.jooq.tables.records.SegmentRefreshRecord r) {
         return new SegmentViews.Refresh(r.getId(), r.getSegmentId(), r.getStatus(), r.getMessage(), instant(r.getAsOf()),
-                instant(r.getStartedAt()), instant(r.getFinishedAt()), r.getClients(), r.getMembers(), r.getEntered(),
+                instant(r.getStartedAt()), instant(r.getFinishedAt()), r.getMode(), r.getClients(), r.getMembers(), r.getEntered(),
                 r.getMoved(), r.getExited(), r.getUnchanged());
     }
 

@@ -43,10 +43,13 @@ public final class SegmentViews {
     public record MovementsPage(long total, List<Movement> items) {
     }
 
-    /** The record of one refresh; members = entered + moved + unchanged. */
+    /**
+     * The record of one refresh; members = entered + moved + unchanged. {@code mode} is full (every
+     * client read) or incremental (only {@code clients} whose cell may have changed were read).
+     */
     public record Refresh(long id, long segmentId, String status, String message, Instant asOf, Instant startedAt,
-                          Instant finishedAt, long clients, long members, long entered, long moved, long exited,
-                          long unchanged) {
+                          Instant finishedAt, String mode, long clients, long members, long entered, long moved,
+                          long exited, long unchanged) {
 
         public boolean succeeded() {
             return "succeeded".equals(status);

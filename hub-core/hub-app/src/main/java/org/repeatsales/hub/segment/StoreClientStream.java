@@ -47,7 +47,7 @@ final class StoreClientStream implements ClientStream {
                      sum(case when r.is_refund then -r.total else r.total end) as revenue,
                      %s
               from receipt r
-              where r.client_id is not null and r.purchased_at >= ?
+              where r.client_id is not null and r.purchased_at >= ?%s
               group by r.client_id) w on w.client_id = c.id
             """;
 
@@ -58,9 +58,16 @@ final class StoreClientStream implements ClientStream {
     private final List<Cursor> open = new ArrayList<>();
 
     private final boolean purchasePattern;
+    private final String candidates;
 
-    StoreClientStream(Connection connection, Instant windowStart, ZoneId zone, int fetchSize, boolean purchasePattern) {
+    /**
+     * @param candidates name of a table of client ids (column {@code client_id}) to read only those
+     *     clients, for an incremental refresh; null to read every client
+     */
+    StoreClientStream(Connection connection, Instant windowStart, ZoneId zone, int fetchSize, boolean purchasePattern,
+            String candidates) {
         this.connection = connection;
+        this.candidates = candidates;
         this.purchasePattern = purchasePattern;
         this.windowStart = windowStart;
         this.zone = zone;
@@ -69,10 +76,13 @@ final class StoreClientStream implements ClientStream {
 
     @Override
     public Cursor open() {
+        String only = candidates == null ? "" : "join " + candidates + " k on k.client_id = c.id\n";
+        String windowOnly = candidates == null ? "" : " and r.client_id in (select client_id from " + candidates + ")";
         String sql = windowStart == null
-                ? COLUMNS.formatted("0, 0, 0, 0", "")
+                ? COLUMNS.formatted("0, 0, 0, 0", only)
                 : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), coalesce(w.months, 0), "
-                        + "coalesce(w.discounted, 0)", WINDOW_JOIN.formatted(purchasePattern ? PATTERN_COLUMNS : NO_PATTERN_COLUMNS));
+                        + "coalesce(w.discounted, 0)", only
+                        + WINDOW_JOIN.formatted(purchasePattern ? PATTERN_COLUMNS : NO_PATTERN_COLUMNS, windowOnly));
         try {
             PreparedStatement st = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             st.setFetchSize(fetchSize);

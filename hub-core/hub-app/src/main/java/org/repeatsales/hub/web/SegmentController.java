@@ -126,10 +126,19 @@ class SegmentController {
     @PostMapping("/{id}/refresh")
     ResponseEntity<SegmentViews.Refresh> refresh(@PathVariable long id,
                                                  @Parameter(description = "ISO instant to compute for (default now)")
-                                                 @RequestParam(required = false) String asOf) {
+                                                 @RequestParam(required = false) String asOf,
+                                                 @Parameter(description = "auto (default: incremental where the strategy and "
+                                                         + "history allow it), full, or incremental (422 when not allowed)")
+                                                 @RequestParam(defaultValue = "auto") String mode) {
         Instant at = instant(asOf);
+        SegmentRefresher.Mode how = switch (mode) {
+            case "auto" -> SegmentRefresher.Mode.AUTO;
+            case "full" -> SegmentRefresher.Mode.FULL;
+            case "incremental" -> SegmentRefresher.Mode.INCREMENTAL;
+            default -> throw new IllegalArgumentException("mode must be auto, full or incremental, got '" + mode + "'");
+        };
         try {
-            return ResponseEntity.ok(refresher.refresh(id, at));
+            return ResponseEntity.ok(refresher.refresh(id, at, how));
         } catch (RefreshFailedException e) {
             return ResponseEntity.unprocessableEntity().body(e.refresh());
         }

@@ -86,6 +86,28 @@ public interface SegmentationStrategy extends ExtensionPoint {
         return false;
     }
 
+    /**
+     * Whether a client's cell depends on nothing but that client's own facts and {@code asOf}, as
+     * with fixed thresholds, and not on the other clients, as with quintiles or shares of revenue.
+     * Then the hub may refresh incrementally: it runs {@link #segment} over only the clients whose
+     * facts changed since the last refresh, whose window lost a receipt, or whose days since the last
+     * purchase crossed one of {@link #recencyBoundaries}, and keeps everyone else's cell. A strategy
+     * whose cells change with time in any other way must answer false. Since hub-api 0.6.0.
+     */
+    default boolean perClient(Parameters parameters) {
+        return false;
+    }
+
+    /**
+     * For a {@linkplain #perClient per-client} strategy: the numbers of days since the last purchase
+     * (as {@link SegmentationContext#daysSince} counts them) at which a client's cell may change with
+     * no new receipt, such as 30 and 90 for a lifecycle matrix. Empty (the default) when time alone
+     * never moves a client. Since hub-api 0.6.0.
+     */
+    default List<Integer> recencyBoundaries(Parameters parameters) {
+        return List.of();
+    }
+
     /** Assigns clients to cells. See the class documentation for the rules. */
     void segment(SegmentationContext context, ClientStream clients, SegmentAssignments assignments);
 }

@@ -97,6 +97,17 @@ public class LifecycleStrategy implements SegmentationStrategy {
         return CELLS;
     }
 
+    /** A client's cell follows from their purchase count and days since the last purchase alone. */
+    @Override
+    public boolean perClient(Parameters parameters) {
+        return true;
+    }
+
+    @Override
+    public List<Integer> recencyBoundaries(Parameters parameters) {
+        return List.of(Math.toIntExact(parameters.integer(ACTIVE_DAYS)), Math.toIntExact(parameters.integer(FADING_DAYS)));
+    }
+
     @Override
     public void segment(SegmentationContext context, ClientStream clients, SegmentAssignments assignments) {
         Parameters p = context.parameters();

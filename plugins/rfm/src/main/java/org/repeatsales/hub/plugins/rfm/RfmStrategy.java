@@ -1,5 +1,6 @@
 package org.repeatsales.hub.plugins.rfm;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.pf4j.Extension;
@@ -108,6 +109,27 @@ public class RfmStrategy implements SegmentationStrategy {
     @Override
     public int windowDays(Parameters parameters) {
         return (int) parameters.integer(WINDOW_DAYS);
+    }
+
+    /**
+     * Fixed thresholds score each client on their own; quintiles depend on everyone else, so a
+     * change of one client can move others.
+     */
+    @Override
+    public boolean perClient(Parameters parameters) {
+        return parameters.text(MODE).equals(THRESHOLDS);
+    }
+
+    @Override
+    public List<Integer> recencyBoundaries(Parameters parameters) {
+        if (!perClient(parameters)) {
+            return List.of();
+        }
+        List<Integer> days = new ArrayList<>();
+        for (long d : thresholds(parameters, RECENCY_DAYS)) {
+            days.add(Math.toIntExact(d));
+        }
+        return days;
     }
 
     @Override
