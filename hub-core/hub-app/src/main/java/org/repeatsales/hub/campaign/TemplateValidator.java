@@ -1,6 +1,7 @@
 package org.repeatsales.hub.campaign;
 
 import java.util.List;
+import java.util.Map;
 import org.repeatsales.hub.api.channel.Channel;
 
 /**
@@ -23,4 +24,16 @@ public interface TemplateValidator {
      * @return the problems, empty when the template is fine
      */
     List<Problem> problems(String field, Channel channel, MessageTemplate template);
+
+    /**
+     * As {@link #problems(String, Channel, MessageTemplate)}, knowing the campaign's own variables
+     * (the definition's {@code variables}, such as {@code promoCode}): only then may the template
+     * use them, and their values count in length checks. Campaign saving should call this one.
+     *
+     * @param campaignVariables name to value; problems with a name are reported as {@code variables.<name>}
+     */
+    default List<Problem> problems(String field, Channel channel, MessageTemplate template,
+            Map<String, String> campaignVariables) {
+        return problems(field, channel, template);
+    }
 }

@@ -130,6 +130,17 @@ public class SegmentService {
         return new SegmentViews.Summary(id, segment.name(), segment.strategy(), segment.refreshedAt(), total, revenue, cells);
     }
 
+    /**
+     * Russian names of the segment's cells by code, as campaign messages show them; empty when the
+     * segment is gone or its plugin is not running now.
+     */
+    public Map<String, String> cellNames(long id) {
+        Map<String, String> names = new LinkedHashMap<>();
+        db.select(SEGMENT.asterisk(), memberCount()).from(SEGMENT).where(SEGMENT.ID.eq(id)).fetchOptional(this::segment)
+                .ifPresent(segment -> declaredCells(segment).forEach(c -> names.put(c.code(), c.name().ru())));
+        return names;
+    }
+
     /** The strategy's cells for this segment's parameters; none when its plugin is not running now. */
     private List<Cell> declaredCells(SegmentViews.Segment segment) {
         if (segment.strategy().equals(SegmentRules.STRATEGY)) {
