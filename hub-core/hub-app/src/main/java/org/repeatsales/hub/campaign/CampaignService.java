@@ -75,7 +75,25 @@ public class CampaignService {
     public CampaignViews.Campaign create(JsonNode json, String user) {
         Instant now = clock.instant();
         CampaignDefinition d = validator.validate(json, now);
-        d = d.withName(d.name().trim());
+        return insertDraft(d, user);
+    }
+
+    /**
+     * Saves a shipped example as a draft: checked like any definition, except that its channels need
+     * not be configured yet (the demo has none); activation checks them.
+     */
+    public CampaignViews.Campaign createExample(JsonNode json, Instant now) {
+        CampaignDefinition d = CampaignValidator.read(json);
+        List<Problem> problems = validator.problems(d, now).stream()
+                .filter(p -> !p.field().matches("channels\\[\\d+]\\.connector")).toList();
+        if (!problems.isEmpty()) {
+            throw new CampaignRejectedException(problems);
+        }
+        return insertDraft(d, "examples");
+    }
+
+    private CampaignViews.Campaign insertDraft(CampaignDefinition definition, String user) {
+        CampaignDefinition d = definition.withName(definition.name().trim());
         uniqueName(d.name(), null);
         long id = db.insertInto(CAMPAIGN, CAMPAIGN.NAME, CAMPAIGN.STATE, CAMPAIGN.DEFINITION, CAMPAIGN.SCHEDULE_KIND,
                         CAMPAIGN.CREATED_BY)
