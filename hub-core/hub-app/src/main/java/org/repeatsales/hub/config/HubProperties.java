@@ -1,7 +1,10 @@
 package org.repeatsales.hub.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
 import java.time.ZoneId;
+import org.repeatsales.hub.campaign.ContactPolicy;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -23,7 +26,8 @@ public record HubProperties(
         @DefaultValue Imports imports,
         @DefaultValue Demo demo,
         @DefaultValue Plugins plugins,
-        @DefaultValue Segments segments) {
+        @DefaultValue Segments segments,
+        @DefaultValue Campaigns campaigns) {
 
     /**
      * The store. With an empty {@code url} the hub starts its own PostgreSQL under
@@ -75,6 +79,34 @@ public record HubProperties(
      */
     public record Segments(@DefaultValue("true") boolean autoRefresh, @DefaultValue("60000") long checkMillis,
             @DefaultValue("15m") java.time.Duration changeMargin) {
+    }
+
+    /**
+     * Campaigns: the global contact policy (a campaign may override each part) and the scheduler.
+     *
+     * @param frequencyCap at most one marketing message per client within this span, over all
+     *     campaigns and channels
+     * @param quietFrom start of the quiet hours in the client's zone, {@code HH:mm}
+     * @param quietTo end of the quiet hours (before {@code quietFrom}: they run over midnight)
+     * @param controlShare share of each campaign's audience held out as its control group
+     * @param attribution a purchase this long after a send counts as the campaign's conversion
+     * @param globalControlShare share of all clients never sent any campaign (0 = none): the same
+     *     clients for every campaign, chosen by client id alone
+     * @param triggerCron when trigger campaigns without a cron of their own are evaluated
+     * @param scheduler whether this hub fires due campaigns (several hubs on one database may all do
+     *     it: each slot fires once)
+     * @param pollMillis how often due campaigns are looked for
+     * @param examplesDir shipped example campaigns, loaded as drafts by the demo
+     */
+    public record Campaigns(@DefaultValue("P7D") Duration frequencyCap, @DefaultValue("21:00") String quietFrom,
+            @DefaultValue("09:00") String quietTo, @DefaultValue("0.10") double controlShare,
+            @DefaultValue("P14D") Duration attribution, @DefaultValue("0") double globalControlShare,
+            @DefaultValue("0 0 10 * * *") String triggerCron, @DefaultValue("true") boolean scheduler,
+            @DefaultValue("5000") long pollMillis, @DefaultValue("config/campaigns") String examplesDir) {
+
+        public ContactPolicy policy() {
+            return new ContactPolicy(frequencyCap, LocalTime.parse(quietFrom), LocalTime.parse(quietTo), controlShare, attribution);
+        }
     }
 
     // Paths are bound as strings: Spring's resource-based conversion would mangle "../x".

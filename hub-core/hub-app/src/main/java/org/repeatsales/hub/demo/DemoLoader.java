@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.zip.GZIPInputStream;
 import org.jooq.DSLContext;
+import org.repeatsales.hub.campaign.CampaignExamples;
 import org.repeatsales.hub.config.HubProperties;
 import org.repeatsales.hub.imports.ImportReport;
 import org.repeatsales.hub.imports.ImportService;
@@ -24,7 +25,8 @@ import org.springframework.stereotype.Component;
 /**
  * With {@code hub.demo.enabled} ({@code bin/hub run --demo}) loads the demo sales shipped in
  * config/demo into an empty store, through the ordinary import path, so a newcomer sees data at once.
- * A store that already has receipts is left alone.
+ * A store that already has receipts is left alone. The example campaigns of config/campaigns are
+ * saved as drafts unless campaigns of their names exist.
  */
 @Component
 @Order(10)
@@ -36,15 +38,23 @@ class DemoLoader implements ApplicationRunner {
     private final DSLContext db;
     private final ImportService imports;
     private final HubProperties hub;
+    private final CampaignExamples campaigns;
 
-    DemoLoader(DSLContext db, ImportService imports, HubProperties hub) {
+    DemoLoader(DSLContext db, ImportService imports, HubProperties hub, CampaignExamples campaigns) {
         this.db = db;
         this.imports = imports;
         this.hub = hub;
+        this.campaigns = campaigns;
     }
 
     @Override
     public void run(ApplicationArguments args) throws IOException {
+        loadSales();
+        // drafts only: they never fire, and the demo has no channel configured
+        campaigns.loadAsDrafts();
+    }
+
+    private void loadSales() throws IOException {
         if (db.fetchExists(RECEIPT)) {
             log.info("Demo data not loaded: the store already has receipts");
             return;

@@ -36,6 +36,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/v1/segments", "/api/v1/segments/**").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers(HttpMethod.POST, "/api/v1/clients/*/consents").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers(HttpMethod.POST, "/api/v1/templates/**").hasAnyRole("ADMIN", "MARKETER")
+                        .requestMatchers(HttpMethod.GET, "/api/v1/campaigns", "/api/v1/campaigns/**").authenticated()
+                        .requestMatchers("/api/v1/campaigns", "/api/v1/campaigns/**").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers("/api/v1/channels", "/api/v1/channels/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized))

@@ -107,6 +107,31 @@ public class SegmentService {
                 r.get("members", Integer.class));
     }
 
+    /**
+     * Compiles a rule tree in the format of rule-based segments to one condition over
+     * {@code client} and {@code client_stats}, for audiences built elsewhere (campaigns).
+     *
+     * @throws IllegalArgumentException naming the offending part, as {@code Parameter 'rule.all[1].min': ...}
+     */
+    public Condition ruleCondition(com.fasterxml.jackson.databind.JsonNode rule, Instant asOf) {
+        return new SegmentRules(asOf, zone).compile(rule);
+    }
+
+    /**
+     * Codes of the cells a segment can have: those its strategy declares, or, when its plugin is not
+     * running now, those its members are in.
+     *
+     * @throws NoSuchElementException when there is no such segment
+     */
+    public List<String> cellCodes(long id) {
+        List<String> declared = declaredCells(get(id)).stream().map(Cell::code).toList();
+        if (!declared.isEmpty()) {
+            return declared;
+        }
+        return db.selectDistinct(SEGMENT_MEMBER.CELL).from(SEGMENT_MEMBER).where(SEGMENT_MEMBER.SEGMENT_ID.eq(id))
+                .orderBy(SEGMENT_MEMBER.CELL).fetch(SEGMENT_MEMBER.CELL);
+    }
+
     /** Member count and revenue per cell, every declared cell listed (zero when empty). */
     public SegmentViews.Summary summary(long id) {
         SegmentViews.Segment segment = get(id);

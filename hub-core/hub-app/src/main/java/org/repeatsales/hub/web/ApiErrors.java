@@ -2,6 +2,8 @@ package org.repeatsales.hub.web;
 
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.repeatsales.hub.campaign.CampaignRejectedException;
+import org.repeatsales.hub.campaign.CampaignStateException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.MissingServletRequestParameterException;
@@ -23,6 +25,18 @@ class ApiErrors {
     @ExceptionHandler(NoSuchElementException.class)
     ResponseEntity<Map<String, String>> notFound(NoSuchElementException e) {
         return error(HttpStatus.NOT_FOUND, e.getMessage());
+    }
+
+    /** A campaign definition refused on save: every bad field with what is wrong with it. */
+    @ExceptionHandler(CampaignRejectedException.class)
+    ResponseEntity<Map<String, Object>> campaignRejected(CampaignRejectedException e) {
+        return ResponseEntity.status(HttpStatus.BAD_REQUEST).body(Map.of("error", HttpStatus.BAD_REQUEST.getReasonPhrase(),
+                "message", String.valueOf(e.getMessage()), "problems", e.problems()));
+    }
+
+    @ExceptionHandler(CampaignStateException.class)
+    ResponseEntity<Map<String, String>> conflict(CampaignStateException e) {
+        return error(HttpStatus.CONFLICT, e.getMessage());
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
