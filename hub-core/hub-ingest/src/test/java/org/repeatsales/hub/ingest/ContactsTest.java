@@ -107,17 +107,16 @@ class ContactsTest {
     }
 
     @Test
-    void shouldNormaliseMillionPhonesQuickly() {
+    void shouldNormaliseAMillionPhonesOfEveryCommonShape() {
+        // how fast is the import benchmark's business (bin/hub bench-import): a timed assertion here
+        // failed on the shared build machine whenever other builds ran
         String[] shapes = {"8 916 123-45-67", "+7 (916) 123-45-67", "79161234567", "9161234567"};
-        long started = System.nanoTime();
         int normalised = 0;
         for (int i = 0; i < 1_000_000; i++) {
             if (Contacts.phone(shapes[i & 3]) != null) {
                 normalised++;
             }
         }
-        // generous bound: the fast path does this in well under a second, libphonenumber alone takes several
-        assertThat(System.nanoTime() - started).isLessThan(3_000_000_000L);
         assertThat(normalised).isEqualTo(1_000_000);
     }
 }
