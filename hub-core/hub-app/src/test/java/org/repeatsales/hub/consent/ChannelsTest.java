@@ -40,7 +40,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ChannelsTest {
 
-    private static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    private static final GreenMail SMTP = new GreenMail(patientStart(ServerSetupTest.SMTP.dynamicPort()));
 
     static {
         // started before the context so its port can be a setting
@@ -222,5 +222,11 @@ class ChannelsTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    /** GreenMail gives up starting after 2 s by default, which a loaded build machine overruns. */
+    private static com.icegreen.greenmail.util.ServerSetup patientStart(com.icegreen.greenmail.util.ServerSetup setup) {
+        setup.setServerStartupTimeout(30_000);
+        return setup;
     }
 }

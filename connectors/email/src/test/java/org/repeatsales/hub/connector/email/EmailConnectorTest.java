@@ -29,7 +29,7 @@ class EmailConnectorTest {
     private static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
 
     @RegisterExtension
-    static final GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+    static final GreenMailExtension greenMail = new GreenMailExtension(patientStart(ServerSetupTest.SMTP.dynamicPort()))
             .withConfiguration(GreenMailConfiguration.aConfig().withUser("hub", "s3cret"))
             .withPerMethodLifecycle(true);
 
@@ -156,5 +156,11 @@ class EmailConnectorTest {
             String type = part.getContentType().toLowerCase().split(";")[0].trim();
             into.put(type, part.getContent().toString().trim());
         }
+    }
+
+    /** GreenMail gives up starting after 2 s by default, which a loaded build machine overruns. */
+    private static com.icegreen.greenmail.util.ServerSetup patientStart(com.icegreen.greenmail.util.ServerSetup setup) {
+        setup.setServerStartupTimeout(30_000);
+        return setup;
     }
 }

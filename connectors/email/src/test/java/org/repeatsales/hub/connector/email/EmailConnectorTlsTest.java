@@ -16,7 +16,7 @@ import org.repeatsales.hub.api.channel.OutboundMessage;
 class EmailConnectorTlsTest {
 
     @RegisterExtension
-    static final GreenMailExtension greenMail = new GreenMailExtension(ServerSetupTest.SMTPS.dynamicPort());
+    static final GreenMailExtension greenMail = new GreenMailExtension(patientStart(ServerSetupTest.SMTPS.dynamicPort()));
 
     private EmailConnector connector(Map<String, String> extra) {
         Map<String, String> config = new java.util.HashMap<>(Map.of("host", "localhost",
@@ -46,5 +46,11 @@ class EmailConnectorTlsTest {
             assertThat(((DeliveryOutcome.Failed) outcome).reason()).contains("TLS");
         }
         assertThat(greenMail.getReceivedMessages()).isEmpty();
+    }
+
+    /** GreenMail gives up starting after 2 s by default, which a loaded build machine overruns. */
+    private static com.icegreen.greenmail.util.ServerSetup patientStart(com.icegreen.greenmail.util.ServerSetup setup) {
+        setup.setServerStartupTimeout(30_000);
+        return setup;
     }
 }
