@@ -11,7 +11,7 @@ package org.repeatsales.hub.api;
 public final class HubApi {
 
     /** The contract version this hub implements. */
-    public static final String VERSION = "0.5.0";
+    public static final String VERSION = "0.6.0";
 
     private HubApi() {
     }
