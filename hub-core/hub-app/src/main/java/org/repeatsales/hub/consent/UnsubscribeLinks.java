@@ -95,6 +95,20 @@ public class UnsubscribeLinks {
         }
     }
 
+    /**
+     * A key for another purpose (Telegram start tokens) derived from this one, so the hub keeps a
+     * single secret while a signature made for one purpose is worthless for the other.
+     */
+    byte[] keyFor(String purpose) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(("key:" + purpose).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+
     private byte[] mac(long clientId, Channel channel) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");

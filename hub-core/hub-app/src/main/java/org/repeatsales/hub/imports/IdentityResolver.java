@@ -237,6 +237,12 @@ final class IdentityResolver {
                 + " from (select * from client where id = any(?) order by id limit 1) o where s.id = ?", others, survivor);
         execute("update receipt set client_id = ? where client_id = any(?)", survivor, others);
         execute("update client_identity set client_id = ? where client_id = any(?)", survivor, others);
+        // consent history is evidence (and a withdrawal must keep stopping messages): it moves with the
+        // person instead of going with the deleted client; its latest row stays the current state
+        execute("update consent set client_id = ? where client_id = any(?)", survivor, others);
+        execute("update client_address a set client_id = ? where client_id = any(?) and not exists (select 1 from client_address s"
+                + " where s.client_id = ? and s.channel = a.channel and s.address = a.address)", survivor, others, survivor);
+        execute("update telegram_start_token set client_id = ? where client_id = any(?)", survivor, others);
         execute("delete from client_stats where client_id = any(?)", others);
         execute("delete from client where id = any(?)", others);
     }

@@ -41,6 +41,7 @@ final class ReceiptBatchWriter {
     private final Long bytesTotal;
 
     private final ImportCounts counts = new ImportCounts();
+    private String proofFile;
     /** Nanoseconds spent per step of the batch, summed over the run (logged at debug level). */
     private final long[] stepNanos = new long[6];
     private static final String[] STEPS = {"lock+classify", "identities", "receipts", "stats", "rejections", "commit"};
@@ -201,6 +202,7 @@ final class ReceiptBatchWriter {
             }
             insertFresh(fresh, resolution.clientOf(), hashOf);
             updateChanged(changed, stored, resolution.clientOf(), hashOf);
+            ImportedConsents.record(connection, writes, resolution.clientOf(), proofFile());
             t = lap(2, t);
         }
         // Clients whose receipts changed or who merged are recomputed from scratch; the rest only
@@ -212,6 +214,20 @@ final class ReceiptBatchWriter {
         storeRejections(rejections);
         lap(4, t);
         return batch;
+    }
+
+    /** How consent proofs name this run's file, read once. */
+    private String proofFile() throws SQLException {
+        if (proofFile == null) {
+            try (PreparedStatement st = connection.prepareStatement("select file from import_run where id = ?")) {
+                st.setLong(1, runId);
+                try (ResultSet rs = st.executeQuery()) {
+                    String file = rs.next() ? rs.getString(1) : null;
+                    proofFile = (file == null ? "" : file + " ") + "(import run " + runId + ")";
+                }
+            }
+        }
+        return proofFile;
     }
 
     private long lap(int step, long since) {

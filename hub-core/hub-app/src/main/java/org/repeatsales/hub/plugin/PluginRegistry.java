@@ -30,7 +30,9 @@ import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginWrapper;
 import org.repeatsales.hub.api.HubApi;
 import org.repeatsales.hub.api.PluginContext;
+import org.repeatsales.hub.api.channel.Channel;
 import org.repeatsales.hub.api.channel.ChannelConnector;
+import org.repeatsales.hub.api.channel.Readiness;
 import org.repeatsales.hub.api.segment.Parameters;
 import org.repeatsales.hub.api.segment.SegmentationStrategy;
 import org.repeatsales.hub.config.HubProperties;
@@ -545,6 +547,60 @@ public class PluginRegistry {
                 throw new NoSuchElementException("No started plugin offers connector '" + connectorId + "'");
             }
             return work.apply(connector);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * The connectors of the started plugins with their readiness, asked now. A connector whose
+     * readiness throws is listed as not ready with the exception's message.
+     */
+    public List<ConnectorView> connectors() {
+        lock.readLock().lock();
+        try {
+            List<ConnectorView> result = new ArrayList<>();
+            for (Entry e : entries.values()) {
+                for (ChannelConnector c : e.connectors.values()) {
+                    Readiness readiness;
+                    try {
+                        readiness = c.readiness();
+                    } catch (RuntimeException ex) {
+                        readiness = Readiness.notReady("readiness check failed: " + readable(ex));
+                    }
+                    result.add(new ConnectorView(c.id(), e.pluginId, c.channel(), readiness.isReady(), readiness.reason(),
+                            c.rateLimit(), c.perAddressRateLimit(), c.receivesCommands()));
+                }
+            }
+            result.sort(Comparator.comparing(ConnectorView::id));
+            return result;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs {@code work} with the first ready connector of {@code channel} (by connector id), under
+     * the same guarantee as {@link #withConnector}.
+     *
+     * @throws NoSuchElementException when no started plugin offers a ready connector for the channel
+     */
+    public <T> T withConnectorOf(Channel channel, Function<ChannelConnector, T> work) {
+        lock.readLock().lock();
+        try {
+            ChannelConnector found = null;
+            for (Entry e : entries.values()) {
+                for (ChannelConnector c : e.connectors.values()) {
+                    if (c.channel() == channel && (found == null || c.id().compareTo(found.id()) < 0)
+                            && c.readiness().isReady()) {
+                        found = c;
+                    }
+                }
+            }
+            if (found == null) {
+                throw new NoSuchElementException("No ready connector for channel " + channel);
+            }
+            return work.apply(found);
         } finally {
             lock.readLock().unlock();
         }

@@ -2,16 +2,20 @@ package org.repeatsales.hub.web;
 
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.repeatsales.hub.api.channel.DeliveryOutcome;
 import org.repeatsales.hub.api.channel.OutboundMessage;
+import org.repeatsales.hub.api.channel.RateLimit;
 import org.repeatsales.hub.api.channel.Readiness;
+import org.repeatsales.hub.plugin.ConnectorView;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -39,6 +43,38 @@ class ChannelController {
      * @param rawAnswer what the provider answered, for a failure
      */
     record TestResult(String outcome, String detail, String rawAnswer) {
+    }
+
+    /**
+     * @param id the connector id (campaign steps and the test send name it)
+     * @param plugin the plugin that offers it
+     * @param channel EMAIL, TELEGRAM, SMS or PUSH
+     * @param state ready or not-ready
+     * @param reason why not ready (names the setting to fix, never its value)
+     * @param rateLimit sends over all addresses, null when unlimited
+     * @param perAddressRateLimit sends to one address, null when unlimited
+     * @param receivesCommands whether clients' /start and /stop are read through it
+     */
+    record ChannelView(String id, String plugin, String channel, String state, String reason, Rate rateLimit,
+            Rate perAddressRateLimit, boolean receivesCommands) {
+    }
+
+    /** At most {@code permits} sends per {@code perSeconds}. */
+    record Rate(int permits, double perSeconds) {
+        static Rate of(RateLimit limit) {
+            return limit.unlimited() ? null : new Rate(limit.permits(), limit.per().toMillis() / 1000.0);
+        }
+    }
+
+    @Operation(summary = "Connectors of the started plugins: channel, readiness with the reason, rate limits (no settings' values)")
+    @GetMapping("/api/v1/channels")
+    List<ChannelView> list() {
+        return plugins.connectors().stream().map(ChannelController::view).toList();
+    }
+
+    private static ChannelView view(ConnectorView c) {
+        return new ChannelView(c.id(), c.plugin(), c.channel().name(), c.ready() ? "ready" : "not-ready", c.reason(),
+                Rate.of(c.rateLimit()), Rate.of(c.perAddressRateLimit()), c.receivesCommands());
     }
 
     @Operation(summary = "Send one test message through a started connector to the given address")

@@ -53,11 +53,20 @@ public record CsvMapping(
     public static final String BIRTHDAY = "birthday";
     public static final String CITY = "city";
     public static final String OPERATION = "operation";
+    public static final String EMAIL_CONSENT = "emailConsent";
+    public static final String SMS_CONSENT = "smsConsent";
+    public static final String TELEGRAM_CONSENT = "telegramConsent";
+    public static final String CONSENT_DATE = "consentDate";
+
+    /** Consent column fields and the channel each one is about. */
+    public static final java.util.Map<String, String> CONSENT_CHANNELS = java.util.Map.of(
+            EMAIL_CONSENT, "EMAIL", SMS_CONSENT, "SMS", TELEGRAM_CONSENT, "TELEGRAM");
 
     /** The canonical fields a column can be mapped to. */
     public static final Set<String> FIELDS = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(List.of(
             PURCHASED_AT, RECEIPT_NUMBER, BUYER_NAME, PHONE, EMAIL, ITEM, QUANTITY, PRICE, AMOUNT, CATEGORY,
-            DISCOUNT, RECEIPT_TOTAL, PAYMENT, POINT_OF_SALE, CLIENT_KEY, BIRTHDAY, CITY, OPERATION)));
+            DISCOUNT, RECEIPT_TOTAL, PAYMENT, POINT_OF_SALE, CLIENT_KEY, BIRTHDAY, CITY, OPERATION,
+            EMAIL_CONSENT, SMS_CONSENT, TELEGRAM_CONSENT, CONSENT_DATE)));
 
     public CsvMapping {
         if (name == null || name.isBlank()) {

@@ -6,6 +6,8 @@ import static org.repeatsales.hub.ingest.CsvMapping.BUYER_NAME;
 import static org.repeatsales.hub.ingest.CsvMapping.CATEGORY;
 import static org.repeatsales.hub.ingest.CsvMapping.CITY;
 import static org.repeatsales.hub.ingest.CsvMapping.CLIENT_KEY;
+import static org.repeatsales.hub.ingest.CsvMapping.CONSENT_CHANNELS;
+import static org.repeatsales.hub.ingest.CsvMapping.CONSENT_DATE;
 import static org.repeatsales.hub.ingest.CsvMapping.DISCOUNT;
 import static org.repeatsales.hub.ingest.CsvMapping.EMAIL;
 import static org.repeatsales.hub.ingest.CsvMapping.ITEM;
@@ -73,6 +75,10 @@ final class ReceiptAssembler {
     private final int clientKey;
     private final int birthday;
     private final int city;
+    /** Consent fields mapped to a column of this file, with their columns. */
+    private final List<String> consentFields = new ArrayList<>();
+    private final List<Integer> consentColumns = new ArrayList<>();
+    private final int consentDate;
 
     private final List<Row> group = new ArrayList<>();
     private String groupKey;
@@ -119,6 +125,14 @@ final class ReceiptAssembler {
         clientKey = col(index, CLIENT_KEY);
         birthday = col(index, BIRTHDAY);
         city = col(index, CITY);
+        for (String field : List.of(CsvMapping.EMAIL_CONSENT, CsvMapping.SMS_CONSENT, CsvMapping.TELEGRAM_CONSENT)) {
+            int c = col(index, field);
+            if (c >= 0) {
+                consentFields.add(field);
+                consentColumns.add(c);
+            }
+        }
+        consentDate = col(index, CONSENT_DATE);
     }
 
     private int col(Map<String, Integer> index, String field) {
@@ -238,10 +252,40 @@ final class ReceiptAssembler {
         r.clientKey = cell(cells, clientKey);
         r.birthday = cell(cells, birthday);
         r.city = cell(cells, city);
+        parseConsents(r, cells);
         if (r.errors == null) {
             checkArithmetic(r);
         }
         return r;
+    }
+
+    /** The row's consent answers; a value that is not yes/no, or a bad consent date, is the row's error. */
+    private void parseConsents(Row r, String[] cells) {
+        if (consentFields.isEmpty()) {
+            return;
+        }
+        String dateRaw = cell(cells, consentDate);
+        if (dateRaw != null) {
+            try {
+                r.consentAt = Values.instant(dateRaw, zone);
+            } catch (IllegalArgumentException e) {
+                r.error(bad(CONSENT_DATE, dateRaw, e));
+            }
+        }
+        for (int i = 0; i < consentFields.size(); i++) {
+            String raw = cell(cells, consentColumns.get(i));
+            try {
+                Boolean given = Values.consent(raw);
+                if (given != null) {
+                    if (r.consents == null) {
+                        r.consents = new java.util.LinkedHashMap<>();
+                    }
+                    r.consents.put(CONSENT_CHANNELS.get(consentFields.get(i)), given);
+                }
+            } catch (IllegalArgumentException e) {
+                r.error(bad(consentFields.get(i), raw, e));
+            }
+        }
     }
 
     /** Fills in what the row leaves out and checks that quantity × price − discount = amount. */
@@ -369,9 +413,30 @@ final class ReceiptAssembler {
             buyer = Buyer.ANONYMOUS;
         }
         ReceiptRecord receipt = new ReceiptRecord(mapping.source(), key, first.line, rowsOfReceipt.size(), first.at,
-                total, discountSum, payment, pointOfSale, refundByOperation || anyNegative, buyer, lines);
+                total, discountSum, payment, pointOfSale, refundByOperation || anyNegative, buyer, lines,
+                consents(rowsOfReceipt, buyer));
         receipts++;
         sink.receipt(receipt);
+    }
+
+    /** Per channel, the first answer among the receipt's rows (like the contacts), with the address it concerns. */
+    private static List<ConsentMark> consents(List<Row> rowsOfReceipt, Buyer buyer) {
+        Map<String, ConsentMark> marks = new java.util.LinkedHashMap<>();
+        for (Row r : rowsOfReceipt) {
+            if (r.consents == null) {
+                continue;
+            }
+            for (Map.Entry<String, Boolean> c : r.consents.entrySet()) {
+                String address = switch (c.getKey()) {
+                    case "EMAIL" -> buyer.email();
+                    case "SMS" -> buyer.phone();
+                    default -> null; // a Telegram chat is only learnt when the client opens the bot's link
+                };
+                marks.putIfAbsent(c.getKey(), new ConsentMark(c.getKey(), c.getValue(),
+                        r.consentAt != null ? r.consentAt : r.at, address, r.line));
+            }
+        }
+        return List.copyOf(marks.values());
     }
 
     /** A birthday that does not parse is dropped rather than costing the sale. */
@@ -455,6 +520,8 @@ final class ReceiptAssembler {
         String clientKey;
         String birthday;
         String city;
+        Instant consentAt;
+        Map<String, Boolean> consents;
 
         Row(long line, String[] cells) {
             this.line = line;

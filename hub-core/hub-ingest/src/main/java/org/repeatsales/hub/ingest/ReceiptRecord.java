@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param line physical line (CSV, Excel row) or record number (JSON) where the receipt starts
  * @param rows how many data records of the input it was built from (a CSV receipt has one row per
  *     line; a JSON receipt is one record)
+ * @param consents the buyer's consents the file states (consent columns of a mapping); empty for
+ *     sources without them
  */
 public record ReceiptRecord(
         String source,
@@ -34,7 +36,15 @@ public record ReceiptRecord(
         String pointOfSale,
         boolean refund,
         Buyer buyer,
-        List<ReceiptLine> lines) {
+        List<ReceiptLine> lines,
+        List<ConsentMark> consents) {
+
+    /** A receipt that says nothing about consent (receipt JSON, live sources). */
+    public ReceiptRecord(String source, String naturalKey, long line, int rows, Instant purchasedAt, BigDecimal total,
+            BigDecimal discount, String payment, String pointOfSale, boolean refund, Buyer buyer, List<ReceiptLine> lines) {
+        this(source, naturalKey, line, rows, purchasedAt, total, discount, payment, pointOfSale, refund, buyer, lines,
+                List.of());
+    }
 
     public ReceiptRecord {
         Objects.requireNonNull(source, "source");
@@ -44,6 +54,7 @@ public record ReceiptRecord(
         discount = discount == null ? BigDecimal.ZERO : discount;
         buyer = buyer == null ? Buyer.ANONYMOUS : buyer;
         lines = List.copyOf(lines);
+        consents = consents == null ? List.of() : List.copyOf(consents);
     }
 
     /**
@@ -72,6 +83,11 @@ public record ReceiptRecord(
                     .append(plain(l.quantity())).append('|')
                     .append(plain(l.price())).append('|')
                     .append(plain(l.amount()));
+        }
+        // only when present, so receipts without consent columns keep the digests they were stored with
+        for (ConsentMark c : consents) {
+            canonical.append("\nconsent|").append(c.channel()).append('|').append(c.given()).append('|').append(c.at())
+                    .append('|').append(c.address());
         }
         return sha1(canonical.toString());
     }

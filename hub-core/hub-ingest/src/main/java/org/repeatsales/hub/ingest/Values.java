@@ -232,6 +232,24 @@ public final class Values {
         return offset != null ? local.toInstant(offset) : local.atZone(zone).toInstant();
     }
 
+    /**
+     * A yes/no answer of a consent column: {@code да}, {@code нет}, {@code yes}, {@code no},
+     * {@code 1}, {@code 0} (also {@code д}, {@code н}, {@code y}, {@code n}, {@code true},
+     * {@code false}, {@code +}, {@code -}), in any case. Blank is null: the file says nothing.
+     *
+     * @throws IllegalArgumentException for anything else, with a Russian reason
+     */
+    public static Boolean consent(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        return switch (raw.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "да", "д", "yes", "y", "1", "true", "+" -> Boolean.TRUE;
+            case "нет", "н", "no", "n", "0", "false", "-" -> Boolean.FALSE;
+            default -> throw new IllegalArgumentException("не согласие: ожидается да, нет, yes, no, 1 или 0");
+        };
+    }
+
     /** A calendar date (a birthday); a time part, if any, is ignored. */
     public static LocalDate date(String raw) {
         if (raw == null || raw.isBlank()) {

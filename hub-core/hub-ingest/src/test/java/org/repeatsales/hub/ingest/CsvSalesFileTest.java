@@ -149,6 +149,61 @@ class CsvSalesFileTest {
         });
     }
 
+    private static final String WITH_CONSENTS = HEADER + ";Согласие на e-mail;Согласие на SMS;Согласие на Telegram;Дата согласия";
+
+    /** 1c-retail as shipped in config/mappings: the sales columns plus the optional consent columns. */
+    private void readWithConsentMapping() {
+        java.util.Map<String, String> columns = new java.util.LinkedHashMap<>(java.util.Map.of(
+                "purchasedAt", "Дата", "receiptNumber", "Номер чека", "buyerName", "Покупатель", "phone", "Телефон",
+                "email", "E-mail", "item", "Номенклатура", "quantity", "Количество", "price", "Цена", "amount", "Сумма"));
+        columns.putAll(java.util.Map.of("emailConsent", "Согласие на e-mail", "smsConsent", "Согласие на SMS",
+                "telegramConsent", "Согласие на Telegram", "consentDate", "Дата согласия"));
+        reader = new SalesFileReader(new MappingCatalog(java.util.List.of(new CsvMapping("1c-retail", null, null, null, null,
+                null, columns, java.util.List.of("receiptNumber"), java.util.List.of("quantity", "amount"), null))),
+                ZoneId.of("Europe/Moscow"));
+    }
+
+    @Test
+    void shouldReadConsentColumnsWithTheAddressTheyConcern() throws Exception {
+        readWithConsentMapping();
+        read(csv(StandardCharsets.UTF_8, WITH_CONSENTS,
+                "15.03.2024 10:15;1;Анна;8 916 123-45-67;anna@mail.ru;Кофе;1;100;100;Да;нет;1;01.03.2024",
+                "15.03.2024 10:15;1;Анна;8 916 123-45-67;anna@mail.ru;Чай;1;50;50;;;;",
+                "16.03.2024 12:00;2;Борис;+7 903 000-00-01;;Кофе;1;100;100;;YES;;"));
+
+        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.receipts.get(0).consents()).containsExactly(
+                new ConsentMark("EMAIL", true, Instant.parse("2024-02-29T21:00:00Z"), "anna@mail.ru", 2),
+                new ConsentMark("SMS", false, Instant.parse("2024-02-29T21:00:00Z"), "+79161234567", 2),
+                new ConsentMark("TELEGRAM", true, Instant.parse("2024-02-29T21:00:00Z"), null, 2));
+        // without a consent date the answer dates from the purchase
+        assertThat(sink.receipts.get(1).consents()).containsExactly(
+                new ConsentMark("SMS", true, Instant.parse("2024-03-16T09:00:00Z"), "+79030000001", 4));
+    }
+
+    @Test
+    void shouldRejectRowWithAnUnreadableConsentNamingTheColumn() throws Exception {
+        readWithConsentMapping();
+        read(csv(StandardCharsets.UTF_8, WITH_CONSENTS,
+                "15.03.2024;1;;;;Чай;1;100;100;возможно;;;",
+                "15.03.2024;2;;;;Чай;1;100;100;да;;;вчера"));
+
+        assertThat(sink.receipts).isEmpty();
+        assertThat(sink.rejectionAt(2).reason())
+                .isEqualTo("Колонка «Согласие на e-mail»: «возможно» — не согласие: ожидается да, нет, yes, no, 1 или 0");
+        assertThat(sink.rejectionAt(3).reason()).isEqualTo("Колонка «Дата согласия»: «вчера» — не дата");
+    }
+
+    @Test
+    void shouldKeepTheDigestOfReceiptsWithoutConsentColumns() throws Exception {
+        readWithConsentMapping();
+        read(csv(StandardCharsets.UTF_8, HEADER, "15.03.2024;1;;;;Чай;1;100;100"));
+        read(csv(StandardCharsets.UTF_8, WITH_CONSENTS, "15.03.2024;1;;;;Чай;1;100;100;;;;"));
+
+        // a file that gained empty consent columns does not make every stored receipt "updated"
+        assertThat(sink.receipts.get(1).contentHash()).isEqualTo(sink.receipts.get(0).contentHash());
+    }
+
     @Test
     void shouldRejectRowWithUnparseableDate() throws Exception {
         read(csv(StandardCharsets.UTF_8, HEADER, "31.02.2024;1;;;;Чай;1;100;100"));

@@ -98,4 +98,17 @@ class ValuesTest {
         assertThat(Values.date("01.02.1985 0:00:00")).isEqualTo(LocalDate.of(1985, 2, 1));
         assertThat(Values.date("01.02.85")).isEqualTo(LocalDate.of(1985, 2, 1));
     }
+
+    @Test
+    void shouldReadConsentAnswersInRussianAndEnglish() {
+        for (String yes : new String[] {"да", "Да", " ДА ", "yes", "Y", "1", "true", "+", "д"}) {
+            assertThat(Values.consent(yes)).as(yes).isTrue();
+        }
+        for (String no : new String[] {"нет", "НЕТ", "no", "n", "0", "false", "-", "н"}) {
+            assertThat(Values.consent(no)).as(no).isFalse();
+        }
+        assertThat(Values.consent("  ")).isNull();
+        assertThatThrownBy(() -> Values.consent("возможно")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("не согласие: ожидается да, нет, yes, no, 1 или 0");
+    }
 }

@@ -49,9 +49,11 @@ public final class ChatCommands {
         } catch (IOException e) {
             return Optional.empty();
         }
-        if (update == null) {
-            return Optional.empty();
-        }
+        return update == null ? Optional.empty() : parse(update);
+    }
+
+    /** The command in one parsed {@code Update}, or empty for anything else. */
+    static Optional<Command> parse(JsonNode update) {
         JsonNode message = update.path("message");
         JsonNode chat = message.path("chat");
         if (!"private".equals(chat.path("type").asText()) || !chat.path("id").canConvertToLong()) {

@@ -1,6 +1,8 @@
 package org.repeatsales.hub.connector.telegram;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -14,12 +16,17 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.pf4j.Extension;
 import org.repeatsales.hub.api.PluginContext;
 import org.repeatsales.hub.api.channel.Channel;
 import org.repeatsales.hub.api.channel.ChannelConnector;
+import org.repeatsales.hub.api.channel.ClientCommand;
+import org.repeatsales.hub.api.channel.ClientCommands;
 import org.repeatsales.hub.api.channel.ContentLimits;
 import org.repeatsales.hub.api.channel.DeliveryOutcome;
 import org.repeatsales.hub.api.channel.OutboundMessage;
@@ -45,6 +52,8 @@ public class TelegramConnector implements ChannelConnector {
     private final SendPacer pacer;
     private final HttpClient http;
     private final URI sendMessage;
+    /** The bot's username from the settings, or as {@code getMe} answered it once. */
+    private volatile String botUsername;
 
     public TelegramConnector(PluginContext context) {
         this(context, System::getenv);
@@ -58,6 +67,7 @@ public class TelegramConnector implements ChannelConnector {
         this.sendMessage = settings.problem() == null
                 ? URI.create(settings.baseUrl() + "/bot" + settings.token() + "/sendMessage")
                 : null;
+        this.botUsername = settings.botUsername();
         context.logger().log(Level.INFO, "Telegram connector: {0}", settings.problem() == null ? settings : settings.problem());
     }
 
@@ -91,9 +101,108 @@ public class TelegramConnector implements ChannelConnector {
         return LIMITS;
     }
 
-    /** The bot's deep link that starts a chat carrying {@code token}, or null without {@code bot-username}. */
-    public String deepLink(String token) {
-        return settings.botUsername() == null ? null : TelegramDeepLinks.link(settings.botUsername(), token);
+    @Override
+    public boolean receivesCommands() {
+        return true;
+    }
+
+    /**
+     * {@code https://t.me/<bot>?start=<token>}; the bot's username comes from {@code bot-username},
+     * or else from the Bot API's {@code getMe}, asked once.
+     */
+    @Override
+    public Optional<String> startLink(String token) {
+        String bot = botUsername;
+        if (bot == null && settings.problem() == null) {
+            bot = askUsername();
+        }
+        return bot == null ? Optional.empty() : Optional.of(TelegramDeepLinks.link(bot, token));
+    }
+
+    private synchronized String askUsername() {
+        if (botUsername != null) {
+            return botUsername;
+        }
+        try {
+            JsonNode me = call("getMe", JSON.createObjectNode(), Duration.ofMillis(settings.timeoutMillis()));
+            String name = me.path("username").asText(null);
+            if (name != null && !name.isBlank()) {
+                botUsername = name;
+                context.logger().log(Level.INFO, "Telegram bot username from getMe: {0}", name);
+            }
+        } catch (IOException e) {
+            context.logger().log(Level.WARNING, "Telegram getMe failed, no start links until it answers "
+                    + "or hub.plugins.telegram.bot-username is set: {0}", e.getMessage());
+        }
+        return botUsername;
+    }
+
+    /**
+     * Long-polls {@code getUpdates} with {@code offset = position + 1}, which also tells Telegram
+     * that every update up to {@code position} is consumed: Telegram then forgets them, so the hub
+     * must have stored that position before (it does, in the transaction that applies the commands).
+     * Only {@code message} updates are asked for; of those, {@code /start <token>} and {@code /stop}
+     * in private chats become commands.
+     */
+    @Override
+    public ClientCommands receive(long position, Duration wait) throws IOException {
+        if (settings.problem() != null) {
+            throw new IOException("not ready: " + settings.problem());
+        }
+        ObjectNode request = JSON.createObjectNode();
+        if (position > 0) {
+            request.put("offset", position + 1);
+        }
+        request.put("timeout", Math.max(0, wait.toSeconds()));
+        ((ArrayNode) request.putArray("allowed_updates")).add("message");
+        JsonNode updates = call("getUpdates", request, wait.plusMillis(settings.timeoutMillis()));
+        if (!updates.isArray()) {
+            throw new IOException("getUpdates answered no list of updates");
+        }
+        long last = position;
+        List<ClientCommand> commands = new ArrayList<>();
+        for (JsonNode update : updates) {
+            if (!update.path("update_id").canConvertToLong()) {
+                throw new IOException("getUpdates answered an update without update_id");
+            }
+            long id = update.path("update_id").asLong();
+            last = Math.max(last, id);
+            ChatCommands.parse(update).ifPresent(c -> commands.add(c instanceof ChatCommands.Start start
+                    ? new ClientCommand(id, Long.toString(start.chatId()), ClientCommand.Kind.START, start.token())
+                    : new ClientCommand(id, Long.toString(c.chatId()), ClientCommand.Kind.STOP, null)));
+        }
+        return new ClientCommands(last, commands);
+    }
+
+    /** Calls a Bot API method and answers its {@code result}; any other answer is an IOException naming it. */
+    private JsonNode call(String method, ObjectNode body, Duration timeout) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.baseUrl() + "/bot" + settings.token() + "/" + method))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IOException("Bot API " + method + " unreachable: " + scrub(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + method);
+        }
+        JsonNode answer;
+        try {
+            answer = JSON.readTree(response.body());
+        } catch (IOException e) {
+            answer = null;
+        }
+        if (response.statusCode() != 200 || answer == null || !answer.path("ok").asBoolean(false)) {
+            String description = answer == null ? "" : answer.path("description").asText("");
+            // 409 here means a webhook is set for the bot: getUpdates and webhooks exclude each other
+            throw new IOException("Bot API " + method + " answered " + response.statusCode()
+                    + (description.isEmpty() ? "" : ": " + description));
+        }
+        return answer.path("result");
     }
 
     @Override

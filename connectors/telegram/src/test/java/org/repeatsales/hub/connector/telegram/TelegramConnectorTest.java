@@ -2,6 +2,7 @@ package org.repeatsales.hub.connector.telegram;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -12,7 +13,9 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.text.MessageFormat;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,10 +29,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.repeatsales.hub.api.PluginContext;
 import org.repeatsales.hub.api.channel.Channel;
+import org.repeatsales.hub.api.channel.ClientCommand;
+import org.repeatsales.hub.api.channel.ClientCommands;
 import org.repeatsales.hub.api.channel.DeliveryOutcome;
 import org.repeatsales.hub.api.channel.OutboundMessage;
 import org.repeatsales.hub.api.channel.RateLimit;
@@ -88,7 +94,8 @@ class TelegramConnectorTest {
         assertThat(connector.rateLimit()).isEqualTo(RateLimit.perSecond(25));
         assertThat(connector.perAddressRateLimit()).isEqualTo(RateLimit.perSecond(1));
         assertThat(connector.contentLimits().maxTextChars()).isEqualTo(4096);
-        assertThat(connector.deepLink("abc")).isEqualTo("https://t.me/ShopBot?start=abc");
+        assertThat(connector.startLink("abc")).contains("https://t.me/ShopBot?start=abc");
+        assertThat(connector.receivesCommands()).isTrue();
     }
 
     @Test
@@ -235,6 +242,82 @@ class TelegramConnectorTest {
 
         assertThat(logged).isNotEmpty().noneMatch(line -> line.contains(TOKEN) || line.contains("AAH-test")
                 || line.contains("Персональная") || line.contains("123456789"));
+    }
+
+    private static final String GET_UPDATES = "/bot" + TOKEN + "/getUpdates";
+    /** A getUpdates answer as the Bot API sends it: /start with a token, a plain text, /stop, a group. */
+    private static final String UPDATES = """
+            {"ok":true,"result":[
+             {"update_id":512000101,"message":{"message_id":11,"from":{"id":7001,"is_bot":false,"first_name":"Анна",
+              "language_code":"ru"},"chat":{"id":7001,"first_name":"Анна","type":"private"},"date":1764000000,
+              "text":"/start tok_en-123","entities":[{"offset":0,"length":6,"type":"bot_command"}]}},
+             {"update_id":512000102,"message":{"message_id":12,"from":{"id":7002,"is_bot":false,"first_name":"Борис"},
+              "chat":{"id":7002,"first_name":"Борис","type":"private"},"date":1764000001,"text":"Здравствуйте"}},
+             {"update_id":512000103,"message":{"message_id":13,"from":{"id":7003,"is_bot":false,"first_name":"Вера"},
+              "chat":{"id":7003,"first_name":"Вера","type":"private"},"date":1764000002,"text":"/stop",
+              "entities":[{"offset":0,"length":5,"type":"bot_command"}]}},
+             {"update_id":512000104,"message":{"message_id":14,"from":{"id":7004,"is_bot":false,"first_name":"Глеб"},
+              "chat":{"id":-100200300,"title":"Клуб","type":"supergroup"},"date":1764000003,"text":"/start tok_en-999"}}
+            ]}""";
+
+    @Test
+    void shouldReadStartAndStopCommandsAndTheLastUpdateId() throws IOException {
+        botApi.stubFor(post(urlEqualTo(GET_UPDATES)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(UPDATES)));
+
+        ClientCommands read = connector(Map.of()).receive(512000100, Duration.ofSeconds(3));
+
+        assertThat(read.lastPosition()).isEqualTo(512000104);
+        assertThat(read.commands()).containsExactly(
+                new ClientCommand(512000101, "7001", ClientCommand.Kind.START, "tok_en-123"),
+                new ClientCommand(512000103, "7003", ClientCommand.Kind.STOP, null));
+        // offset = position + 1 confirms everything up to the stored position, and only messages are asked for
+        botApi.verify(postRequestedFor(urlEqualTo(GET_UPDATES)).withRequestBody(
+                equalToJson("{\"offset\":512000101,\"timeout\":3,\"allowed_updates\":[\"message\"]}")));
+    }
+
+    @Test
+    void shouldAskWithoutOffsetTheFirstTimeAndKeepThePositionWhenNothingCame() throws IOException {
+        botApi.stubFor(post(urlEqualTo(GET_UPDATES)).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"ok\":true,\"result\":[]}")));
+
+        assertThat(connector(Map.of()).receive(0, Duration.ZERO)).isEqualTo(ClientCommands.none(0));
+
+        botApi.verify(postRequestedFor(urlEqualTo(GET_UPDATES)).withRequestBody(
+                equalToJson("{\"timeout\":0,\"allowed_updates\":[\"message\"]}")));
+    }
+
+    @Test
+    void shouldReportAnActiveWebhookWithoutTheToken() {
+        botApi.stubFor(post(urlEqualTo(GET_UPDATES)).willReturn(aResponse().withStatus(409).withBody("""
+                {"ok":false,"error_code":409,"description":"Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"}""")));
+
+        Assertions.assertThatThrownBy(() -> connector(Map.of()).receive(5, Duration.ZERO))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("409").hasMessageContaining("webhook is active")
+                .message().doesNotContain(TOKEN);
+    }
+
+    @Test
+    void shouldAskGetMeOnceForTheUsernameWhenNotConfigured() {
+        botApi.stubFor(post(urlEqualTo("/bot" + TOKEN + "/getMe")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("""
+                        {"ok":true,"result":{"id":123456,"is_bot":true,"first_name":"Магазин","username":"corner_shop_bot",
+                         "can_join_groups":true,"can_read_all_group_messages":false,"supports_inline_queries":false}}""")));
+        TelegramConnector connector = connector(Map.of("bot-username", ""));
+
+        assertThat(connector.startLink("t1")).contains("https://t.me/corner_shop_bot?start=t1");
+        assertThat(connector.startLink("t2")).contains("https://t.me/corner_shop_bot?start=t2");
+        botApi.verify(exactly(1), postRequestedFor(urlEqualTo("/bot" + TOKEN + "/getMe")));
+    }
+
+    @Test
+    void shouldGiveNoLinkWhileGetMeFails() {
+        botApi.stubFor(post(urlEqualTo("/bot" + TOKEN + "/getMe")).willReturn(aResponse().withStatus(401)
+                .withBody("{\"ok\":false,\"error_code\":401,\"description\":\"Unauthorized\"}")));
+
+        assertThat(connector(Map.of("bot-username", "")).startLink("t1")).isEmpty();
+        assertThat(logged).anyMatch(line -> line.contains("getMe") && line.contains("401")).noneMatch(l -> l.contains(TOKEN));
     }
 
     /** The most requests WireMock logged within any window of one second. */

@@ -1,5 +1,8 @@
 package org.repeatsales.hub.api.channel;
 
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
 import org.pf4j.ExtensionPoint;
 
 /**
@@ -48,6 +51,13 @@ import org.pf4j.ExtensionPoint;
  * connection dropped after the data was sent), it answers {@code Failed} rather than risk a
  * duplicate marketing message.
  *
+ * <h2>Commands from clients (since hub-api 0.6.0)</h2>
+ * A channel on which clients write back (Telegram) may let them link their address and say stop
+ * there: {@link #receivesCommands()} answers true, {@link #startLink(String)} builds the link that
+ * carries a start token the hub issued, and {@link #receive(long, Duration)} reads what clients
+ * sent. The hub keeps the tokens and the read position in its store and answers the client with
+ * {@link #send(OutboundMessage)}. Connectors that do none of this keep the defaults.
+ *
  * <h2>Logging</h2>
  * Log with the {@link OutboundMessage#correlationId()}; never log addresses, bodies or secrets
  * at INFO.
@@ -78,6 +88,35 @@ public interface ChannelConnector extends ExtensionPoint, AutoCloseable {
 
     /** Delivers one message. See the class documentation for the outcomes. */
     DeliveryOutcome send(OutboundMessage message);
+
+    /** True when the hub should poll {@link #receive(long, Duration)}; false by default. */
+    default boolean receivesCommands() {
+        return false;
+    }
+
+    /**
+     * The link a client opens to link their address on this channel to the client {@code token} was
+     * issued for (Telegram: {@code https://t.me/<bot>?start=<token>}), or empty when the channel has
+     * none or the connector cannot build it now (the reason is in its log).
+     */
+    default Optional<String> startLink(String token) {
+        return Optional.empty();
+    }
+
+    /**
+     * Reads the commands clients sent after {@code position} (exclusive), waiting up to {@code wait}
+     * for the first when there are none yet (long polling). Called by one hub thread at a time.
+     * Reading past a position may tell the provider those messages are consumed, so the hub stores
+     * {@link ClientCommands#lastPosition()} together with what it did about the commands, and asks
+     * after it next time, also after a restart.
+     *
+     * @param position the last position the hub stored, 0 when it never read any
+     * @throws IOException when the provider cannot be reached or refuses; the message names the
+     *     cause and holds no secret. The hub tries again later from the same position
+     */
+    default ClientCommands receive(long position, Duration wait) throws IOException {
+        return ClientCommands.none(position);
+    }
 
     /** Releases kept connections; the default holds none. */
     @Override
