@@ -1,0 +1,185 @@
+package org.repeatsales.hub.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.WebElement;
+import org.repeatsales.hub.config.HubProperties;
+import org.repeatsales.hub.imports.ImportService;
+import org.repeatsales.hub.plugin.PluginRegistry;
+import org.repeatsales.hub.plugin.PluginState;
+import org.repeatsales.hub.plugin.TestPlugins;
+import org.repeatsales.hub.security.HubUsers;
+import org.repeatsales.hub.security.Role;
+import org.repeatsales.hub.segment.SegmentRefresher;
+import org.repeatsales.hub.segment.SegmentService;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The console in a real headless Chromium against the hub on a random port: what a person does with
+ * a mouse, through the login form, on a small imported base with the lifecycle plugin dropped in.
+ * One Spring context and one browser for the whole class; each test logs in afresh as the role it
+ * needs. Every page visited is saved as a screenshot under target/screenshots.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"hub.inbox.enabled=false", "hub.plugins.poll-millis=100", "hub.segments.auto-refresh=false"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// the base grows as tests import and change things: the figures are read before that
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+
+    private static final String HEADER = "Дата;Номер чека;Покупатель;Телефон;E-mail;Номенклатура;Количество;Цена;Сумма\n";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ImportService imports;
+
+    @Autowired
+    PluginRegistry registry;
+
+    @Autowired
+    HubUsers users;
+
+    @Autowired
+    HubProperties hub;
+
+    @Autowired
+    SegmentService segments;
+
+    @Autowired
+    SegmentRefresher refresher;
+
+    Browser browser;
+    long lifecycle;
+
+    @BeforeAll
+    void hubWithBaseAndBrowser(@TempDir Path work) throws Exception {
+        Path csv = work.resolve("base.csv");
+        Files.writeString(csv, HEADER
+                + row(5, "A-1", "Анна Белова", "89161111111", "anna@example.com", 1000)
+                + row(40, "B-1", "Борис Ветров", "89162222222", "boris@example.com", 700)
+                + row(50, "B-2", "Борис Ветров", "89162222222", "boris@example.com", 300)
+                + row(60, "B-3", "Борис Ветров", "89162222222", "boris@example.com", 500)
+                + row(200, "C-1", "Вера Громова", "89163333333", "vera@example.com", 400), StandardCharsets.UTF_8);
+        assertThat(imports.importFile(new ImportService.ImportRequest(csv, "base.csv", "test", null, null)).inserted()).isEqualTo(5);
+        users.create("marketer-e2e", "marketer-e2e-pass", Role.MARKETER);
+        users.create("analyst-e2e", "analyst-e2e-pass", Role.ANALYST);
+        TestPlugins.drop(TestPlugins.build(work, "lifecycle", ">=0.2.0 & <1.0.0",
+                TestPlugins.bundled("lifecycle", "LifecycleStrategy")), registry.folder());
+        awaitPlugin("lifecycle", PluginState.STARTED);
+        lifecycle = segments.create("Жизненный цикл", "lifecycle", Map.of()).id();
+        refresher.refresh(lifecycle, null);
+        browser = Browser.open("http://localhost:" + port);
+    }
+
+    @AfterAll
+    void closeBrowser() throws IOException {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    @Test
+    @Order(10)
+    void shouldLogInThroughTheFormAndSeeDashboardFiguresAndChart() {
+        browser.logIn("admin", "test-admin-password");
+
+        assertThat(browser.find("[data-figure=clients]").getAttribute("data-value")).isEqualTo("3");
+        assertThat(browser.find("[data-figure=clients] .value").getText()).isEqualTo("3");
+        assertThat(browser.find("[data-figure=revenue]").getAttribute("data-value")).isEqualTo("2900.00");
+        WebElement chart = browser.find("svg#months-chart");
+        assertThat(chart.isDisplayed()).isTrue();
+        assertThat(chart.getSize().getHeight()).as("the chart is drawn, not an empty box").isGreaterThan(100);
+        List<WebElement> months = browser.all("svg#months-chart g.month");
+        assertThat(months).hasSize(Dashboard.MONTHS);
+        long newClients = months.stream().mapToLong(m -> Long.parseLong(m.getAttribute("data-new"))).sum();
+        assertThat(newClients).as("Анна, Борис and Вера bought for the first time within the year").isEqualTo(3);
+        assertThat(browser.find("h1").getText()).isEqualTo("Обзор базы");
+        browser.screenshot("dashboard");
+    }
+
+    @Test
+    @Order(20)
+    void shouldOpenMembersOfTheMatrixCellClicked() {
+        browser.logIn("marketer-e2e", "marketer-e2e-pass");
+        browser.find("header a[href='/matrix']").click();
+        browser.await(WAIT, d -> browser.path().startsWith("/matrix"));
+        browser.screenshot("matrix");
+
+        WebElement repeatFading = browser.find("#matrix a[data-cell=repeat-fading]");
+        assertThat(repeatFading.getAttribute("data-count")).isEqualTo("1");
+        repeatFading.click();
+        browser.await(WAIT, d -> browser.path().startsWith("/segments/" + lifecycle + "/members"));
+
+        List<String> names = browser.all("#members tr td:first-child").stream().map(WebElement::getText).toList();
+        assertThat(names).containsExactly("Борис Ветров");
+        assertThat(browser.find("#members").getText()).contains("+79162222222", "boris@example.com");
+        browser.screenshot("members");
+    }
+
+    @Test
+    @Order(30)
+    void shouldShowAnalystMaskedPhonesAndEmails() {
+        browser.logIn("analyst-e2e", "analyst-e2e-pass");
+        browser.go("/segments/" + lifecycle + "/members");
+
+        String table = browser.find("#members").getText();
+        assertThat(table).contains("Анна Белова", "+7916*****11", "a***@example.com")
+                .doesNotContain("+79161111111", "anna@example.com", "+79162222222");
+        browser.screenshot("members-analyst");
+    }
+
+    @Test
+    @Order(40)
+    void shouldUploadSalesFileAndShowTheRunReport(@TempDir Path work) throws IOException {
+        Path file = work.resolve("new-sales.csv");
+        Files.writeString(file, HEADER
+                + row(3, "D-1", "Галина Дронова", "89164444444", "galina@example.com", 800)
+                + "не дата;D-2;Галина Дронова;89164444444;galina@example.com;Товар;1;100;100\n", StandardCharsets.UTF_8);
+        browser.logIn("marketer-e2e", "marketer-e2e-pass");
+        browser.go("/imports");
+
+        browser.find("#upload input[type=file]").sendKeys(file.toAbsolutePath().toString());
+        browser.find("#upload button[type=submit]").click();
+        browser.await(WAIT, d -> browser.path().matches("/imports/\\d+") && "succeeded".equals(browser.find("#status").getText()));
+
+        assertThat(browser.find("main").getText()).contains("new-sales.csv");
+        List<WebElement> rejected = browser.all("#rejections tr td.num");
+        assertThat(rejected).extracting(WebElement::getText).containsExactly("3");
+        browser.screenshot("import-run");
+    }
+
+    private void awaitPlugin(String id, PluginState state) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 20_000;
+        while (registry.list().stream().noneMatch(p -> p.id().equals(id) && p.state() == state)) {
+            assertThat(System.currentTimeMillis()).as(id + " " + state + ": " + registry.list()).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private String row(int daysAgo, String number, String name, String phone, String email, int amount) {
+        String date = LocalDate.now(hub.timezone()).minusDays(daysAgo).format(DateTimeFormatter.ofPattern("dd.MM.yyyy"));
+        return date + " 12:00;" + number + ";" + name + ";" + phone + ";" + email + ";Товар;1;" + amount + ";" + amount + "\n";
+    }
+}
