@@ -34,6 +34,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/v1/sources/**").hasRole("ADMIN")
                         .requestMatchers("/api/v1/plugins", "/api/v1/plugins/**").hasRole("ADMIN")
                         .requestMatchers(HttpMethod.POST, "/api/v1/segments", "/api/v1/segments/**").hasAnyRole("ADMIN", "MARKETER")
+                        // an export takes the base away as a file: not for analysts, even masked
+                        .requestMatchers(HttpMethod.GET, "/api/v1/segments/*/members.csv").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers(HttpMethod.POST, "/api/v1/clients/*/consents").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers("/api/v1/channels", "/api/v1/channels/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
