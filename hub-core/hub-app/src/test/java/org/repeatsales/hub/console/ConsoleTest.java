@@ -260,6 +260,30 @@ class ConsoleTest {
     }
 
     @Test
+    void shouldShowUploadedBrokenPluginAsFailedWithItsReason() throws Exception {
+        MockHttpSession admin = login("admin", "test-admin-password");
+        MockMultipartFile broken = new MockMultipartFile("file", "broken-console.zip", "application/zip",
+                "not a zip at all".getBytes(StandardCharsets.UTF_8));
+
+        MvcResult upload = mvc.perform(multipart("/plugins").file(broken).session(admin).param("_csrf", csrf(admin, "/plugins"))).andReturn();
+        String page = mvc.perform(get("/plugins").session(admin).flashAttrs(upload.getFlashMap())).andReturn().getResponse().getContentAsString();
+
+        assertThat(upload.getResponse().getRedirectedUrl()).isEqualTo("/plugins");
+        assertThat(page).contains("id=\"outcome\"", "broken-console.zip", "data-state=\"FAILED\"", "class=\"reason error-text\"");
+    }
+
+    @Test
+    void shouldShowAdminPagesInEnglishWhenAsked() throws Exception {
+        MockHttpSession admin = login("admin", "test-admin-password");
+
+        String plugins = mvc.perform(get("/plugins").param("lang", "en").session(admin)).andReturn().getResponse().getContentAsString();
+        String channels = mvc.perform(get("/channels").session(admin)).andReturn().getResponse().getContentAsString();
+
+        assertThat(plugins).contains("Upload a plugin", "Channels").doesNotContain("Загрузить плагин");
+        assertThat(channels).contains("No connector plugin is started");
+    }
+
+    @Test
     void shouldRefuseAdminActionsToMarketer() throws Exception {
         MockHttpSession marketer = login("marketer1", "marketer1-pass");
         String token = csrf(marketer, "/");
