@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -64,12 +65,18 @@ class ConsoleBrowserTest {
     /** A 1C base with no new documents, for the sources page's poll now. */
     static final WireMockServer ONEC = new WireMockServer(WireMockConfiguration.options().dynamicPort());
     /** The mail server the e-mail connector's test message goes to. */
-    static final GreenMail SMTP = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    static final GreenMail SMTP = new GreenMail(patient(ServerSetupTest.SMTP.dynamicPort()));
 
     static {
         // started before the context so their ports can be settings
         ONEC.start();
         SMTP.start();
+    }
+
+    /** GreenMail gives a server 2 s to start by default: too little on a loaded 2-core CI machine. */
+    private static ServerSetup patient(ServerSetup setup) {
+        setup.setServerStartupTimeout(30_000);
+        return setup;
     }
 
     @DynamicPropertySource
