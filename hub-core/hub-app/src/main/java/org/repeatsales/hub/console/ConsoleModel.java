@@ -29,6 +29,12 @@ class ConsoleModel {
         return ConsoleUser.seesContacts(who);
     }
 
+    /** Sources, plugins and channels are offered in the header to admins only. */
+    @ModelAttribute("isAdmin")
+    boolean isAdmin(Authentication who) {
+        return ConsoleUser.isAdmin(who);
+    }
+
     @ModelAttribute("viewer")
     String viewer(Principal principal) {
         return principal == null ? "" : principal.getName();

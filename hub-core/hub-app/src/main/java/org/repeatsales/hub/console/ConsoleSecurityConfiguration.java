@@ -32,8 +32,11 @@ class ConsoleSecurityConfiguration {
         SavedRequestAwareAuthenticationSuccessHandler toPageAsked = new SavedRequestAwareAuthenticationSuccessHandler();
         toPageAsked.setDefaultTargetUrl("/");
         http.authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/login", "/console.css", "/favicon.ico", "/error").permitAll()
+                        .requestMatchers("/login", "/console.css", "/console.js", "/favicon.ico", "/error").permitAll()
                         .requestMatchers(HttpMethod.POST, "/imports", "/matrix").hasAnyRole("ADMIN", "MARKETER")
+                        .requestMatchers("/sources", "/sources/**", "/plugins", "/plugins/**", "/channels", "/channels/**").hasRole("ADMIN")
+                        // exports take the base away as a file: analysts get masked pages but no file
+                        .requestMatchers("/segments/*/members.csv").hasAnyRole("ADMIN", "MARKETER")
                         .anyRequest().authenticated())
                 .formLogin(form -> form
                         .loginPage("/login")

@@ -13,4 +13,9 @@ final class ConsoleUser {
         return who != null && who.getAuthorities().stream()
                 .anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN") || a.getAuthority().equals("ROLE_MARKETER"));
     }
+
+    /** Admins manage sources, plugins and channels. */
+    static boolean isAdmin(Authentication who) {
+        return who != null && who.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN"));
+    }
 }

@@ -2,7 +2,12 @@ package org.repeatsales.hub.console;
 
 import static org.repeatsales.hub.store.jooq.Tables.CLIENT;
 
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +21,10 @@ import org.repeatsales.hub.segment.SegmentRefresher;
 import org.repeatsales.hub.segment.SegmentService;
 import org.repeatsales.hub.segment.SegmentViews;
 import org.springframework.context.i18n.LocaleContextHolder;
+import org.springframework.http.ContentDisposition;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -23,9 +32,10 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-/** The lifecycle matrix as a heatmap, and the members of any segment's cell. */
+/** The lifecycle matrix as a heatmap, every segment's cells with their figures, the members of a cell and their export. */
 @Controller
 class SegmentPages {
 
@@ -35,19 +45,21 @@ class SegmentPages {
     private final SegmentService segments;
     private final SegmentRefresher refresher;
     private final DSLContext db;
+    private final SegmentFigures figures;
 
-    SegmentPages(SegmentService segments, SegmentRefresher refresher, DSLContext db) {
+    SegmentPages(SegmentService segments, SegmentRefresher refresher, DSLContext db, SegmentFigures figures) {
         this.segments = segments;
         this.refresher = refresher;
         this.db = db;
+        this.figures = figures;
     }
 
     /** A cell of the heatmap; {@code heat} 0..1 of the fullest cell, for the colour. */
-    record HeatCell(String code, String name, long count, BigDecimal revenue, double heat, String style) {
+    record HeatCell(String code, String name, long count, BigDecimal revenue, double heat, String style, long cameIn, long wentOut) {
     }
 
     @GetMapping("/matrix")
-    String matrix(Model model) {
+    String matrix(Authentication who, Model model) {
         Optional<SegmentViews.Segment> lifecycle = segments.list().stream()
                 .filter(s -> s.strategy().equals(LIFECYCLE))
                 .max(Comparator.comparing(SegmentViews.Segment::id));
@@ -57,15 +69,18 @@ class SegmentPages {
         SegmentViews.Summary summary = segments.summary(lifecycle.get().id());
         long max = summary.cells().stream().mapToLong(SegmentViews.CellSummary::count).max().orElse(0);
         boolean english = LocaleContextHolder.getLocale().getLanguage().equals("en");
+        Map<String, SegmentFigures.Moves> moves = figures.latestMoves(lifecycle.get().id());
         List<HeatCell> cells = summary.cells().stream().map(c -> {
+            SegmentFigures.Moves m = moves.getOrDefault(c.code(), new SegmentFigures.Moves(0, 0));
             double heat = max == 0 ? 0 : (double) c.count() / max;
             // light to dark blue; text turns white where the background gets dark
             String style = String.format(Locale.ROOT, "background: rgba(37, 99, 235, %.2f); color: %s",
                     0.08 + 0.82 * heat, heat > 0.55 ? "#fff" : "#111");
-            return new HeatCell(c.code(), english ? c.nameEn() : c.name(), c.count(), c.revenue(), heat, style);
+            return new HeatCell(c.code(), english ? c.nameEn() : c.name(), c.count(), c.revenue(), heat, style, m.in(), m.out());
         }).toList();
         model.addAttribute("segment", lifecycle.get());
         model.addAttribute("summary", summary);
+        model.addAttribute("canExport", ConsoleUser.seesContacts(who));
         model.addAttribute("rows", cells.size() == 9 ? List.of(cells.subList(0, 3), cells.subList(3, 6), cells.subList(6, 9)) : List.of(cells));
         return "matrix";
     }
@@ -111,5 +126,88 @@ class SegmentPages {
         model.addAttribute("rows", rows);
         model.addAttribute("masked", !contacts);
         return "members";
+    }
+
+    @GetMapping("/segments")
+    String list(Model model) {
+        model.addAttribute("segments", segments.list());
+        return "segments";
+    }
+
+    /** A cell of a segment's page with its share of the members and of the window's revenue, and its latest movement. */
+    record CellRow(String code, String name, long count, BigDecimal clientShare, BigDecimal revenue, BigDecimal windowRevenue,
+                   BigDecimal revenueShare, long cameIn, long wentOut, int bar) {
+    }
+
+    @GetMapping("/segments/{id}")
+    String segment(@PathVariable long id, Authentication who, Model model) {
+        SegmentViews.Segment segment = segments.get(id);
+        SegmentViews.Summary summary = segments.summary(id);
+        boolean english = LocaleContextHolder.getLocale().getLanguage().equals("en");
+        Instant asOf = segment.refreshedAt() == null ? Instant.now() : segment.refreshedAt();
+        int window = windowDays(segment);
+        Map<String, BigDecimal> windowRevenue = figures.windowRevenue(id, window, asOf);
+        BigDecimal windowTotal = windowRevenue.get(null);
+        Map<String, SegmentFigures.Moves> moves = figures.latestMoves(id);
+        long maxCount = summary.cells().stream().mapToLong(SegmentViews.CellSummary::count).max().orElse(0);
+        List<CellRow> cells = summary.cells().stream().map(c -> {
+            SegmentFigures.Moves m = moves.getOrDefault(c.code(), new SegmentFigures.Moves(0, 0));
+            BigDecimal inWindow = windowRevenue.getOrDefault(c.code(), BigDecimal.ZERO);
+            return new CellRow(c.code(), english ? c.nameEn() : c.name(), c.count(),
+                    SegmentFigures.percent(BigDecimal.valueOf(c.count()), BigDecimal.valueOf(summary.total())), c.revenue(),
+                    inWindow, SegmentFigures.percent(inWindow, windowTotal), m.in(), m.out(),
+                    maxCount == 0 ? 0 : (int) Math.round(100.0 * c.count() / maxCount));
+        }).toList();
+        model.addAttribute("segment", segment);
+        model.addAttribute("summary", summary);
+        model.addAttribute("cells", cells);
+        model.addAttribute("window", window);
+        model.addAttribute("windowTotal", windowTotal);
+        model.addAttribute("canExport", ConsoleUser.seesContacts(who));
+        cells.stream().filter(c -> c.code().equals(GOLDEN_CELL) && segment.strategy().equals(GOLDEN)).findFirst()
+                .ifPresent(golden -> model.addAttribute("golden", golden));
+        if (segment.strategy().equals(ABC)) {
+            model.addAttribute("pareto", ParetoChart.of(figures.pareto(id, window, asOf), thresholds(segment)));
+        }
+        return "segment";
+    }
+
+    static final String GOLDEN = "golden";
+    static final String GOLDEN_CELL = "golden";
+    static final String ABC = "abc";
+
+    /** The strategy's window when it declares one (windowDays), else a year, the window the dashboard uses. */
+    private static int windowDays(SegmentViews.Segment segment) {
+        Object days = segment.parameters().get("windowDays");
+        return days instanceof Number n && n.intValue() > 0 ? n.intValue() : 365;
+    }
+
+    /** Where ABC's A and B end on the revenue axis, percent. */
+    private static List<Double> thresholds(SegmentViews.Segment segment) {
+        Object a = segment.parameters().get("aShare");
+        Object b = segment.parameters().get("bShare");
+        if (a instanceof Number an && b instanceof Number bn) {
+            return List.of(an.doubleValue(), an.doubleValue() + bn.doubleValue());
+        }
+        return List.of();
+    }
+
+    /**
+     * The members as CSV for Excel, the same export as the API's: for marketers and admins only (the
+     * console's security refuses analysts before this runs).
+     */
+    @GetMapping(path = "/segments/{id}/members.csv", produces = "text/csv")
+    ResponseEntity<StreamingResponseBody> export(@PathVariable long id, @RequestParam(required = false) String cell) {
+        segments.get(id);
+        StreamingResponseBody body = out -> {
+            Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            segments.exportMembers(id, cell, false, writer);
+            writer.flush();
+        };
+        return ResponseEntity.ok()
+                .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment()
+                        .filename("segment-" + id + (cell == null || cell.isBlank() ? "" : "-" + cell) + ".csv").build().toString())
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .body(body);
     }
 }

@@ -43,9 +43,21 @@ public class ImportService {
     }
 
     public ImportReport importFile(ImportRequest request) {
+        return importInto(openRun(request), request);
+    }
+
+    /**
+     * Opens the run of an import that {@link #importInto} will carry out, so a caller that imports in
+     * the background can show the run (and its progress) at once.
+     */
+    public long openRun(ImportRequest request) {
+        return runs.start(request.source(), request.fileName(),
+                request.format() == null ? null : request.format().id(), request.mapping(), sizeOf(request.file()));
+    }
+
+    /** Imports the file into a run {@link #openRun} opened, and finishes the run whatever happens. */
+    public ImportReport importInto(long runId, ImportRequest request) {
         Long size = sizeOf(request.file());
-        long runId = runs.start(request.source(), request.fileName(),
-                request.format() == null ? null : request.format().id(), request.mapping(), size);
         log.info("Import run {} started: {} from {}", runId, request.fileName(), request.source());
         String status;
         String message;

@@ -39,6 +39,8 @@ class SecurityConfiguration {
                         .requestMatchers("/api/v1/campaigns", "/api/v1/campaigns/**").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers(HttpMethod.POST, "/api/v1/clients/*/consents", "/api/v1/clients/*/telegram-link")
                                 .hasAnyRole("ADMIN", "MARKETER")
+                        // an export takes the base away as a file: not for analysts, even masked
+                        .requestMatchers(HttpMethod.GET, "/api/v1/segments/*/members.csv").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers("/api/v1/channels", "/api/v1/channels/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized))

@@ -89,7 +89,7 @@ class SegmentController {
         return segments.members(id, cell, Math.max(offset, 0), Math.min(Math.max(limit, 1), 10_000));
     }
 
-    @Operation(summary = "Members as CSV for Excel (UTF-8, ';'), optionally of one cell; analysts get contacts masked")
+    @Operation(summary = "Members as CSV for Excel (UTF-8, ';'), optionally of one cell (admin, marketer; analysts get 403)")
     @GetMapping(path = "/{id}/members.csv", produces = "text/csv")
     ResponseEntity<StreamingResponseBody> membersCsv(@PathVariable long id, @RequestParam(required = false) String cell,
                                                      Authentication who) {

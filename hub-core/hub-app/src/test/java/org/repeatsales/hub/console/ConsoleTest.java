@@ -212,10 +212,116 @@ class ConsoleTest {
                 (HEADER + "не дата;X-1;Ирина;89165550000;ira@example.com;Крем;1;500;500\n").getBytes(StandardCharsets.UTF_8));
 
         MvcResult upload = mvc.perform(multipart("/imports").file(file).session(marketer).param("_csrf", csrf(marketer, "/imports"))).andReturn();
-        String run = mvc.perform(get(upload.getResponse().getRedirectedUrl()).session(marketer)).andReturn().getResponse().getContentAsString();
+        String runPage = upload.getResponse().getRedirectedUrl();
+        awaitImportDone(marketer, runPage);
+        String run = mvc.perform(get(runPage).session(marketer)).andReturn().getResponse().getContentAsString();
 
-        assertThat(upload.getResponse().getRedirectedUrl()).matches("/imports/\\d+");
-        assertThat(run).contains("bad.csv").contains("id=\"rejections\"").containsPattern("<td class=\"num\">2</td>");
+        assertThat(runPage).matches("/imports/\\d+");
+        assertThat(run).contains("bad.csv").contains("id=\"rejections\"").containsPattern("<td class=\"num\">2</td>")
+                .doesNotContain("data-progress");
+    }
+
+    @Test
+    void shouldAnswerUploadAtOnceWithTheRunPageFollowingItsProgress() throws Exception {
+        MockHttpSession marketer = login("marketer1", "marketer1-pass");
+        // every row rejected (no date), so the base the other tests count stays as it is
+        StringBuilder rows = new StringBuilder(HEADER);
+        for (int i = 0; i < 400; i++) {
+            rows.append("без даты;P-").append(i).append(";Покупатель;89170000000;;Товар;1;100;100\n");
+        }
+        MockMultipartFile file = new MockMultipartFile("file", "many.csv", "text/csv", rows.toString().getBytes(StandardCharsets.UTF_8));
+
+        MvcResult upload = mvc.perform(multipart("/imports").file(file).session(marketer).param("_csrf", csrf(marketer, "/imports"))).andReturn();
+        String runPage = upload.getResponse().getRedirectedUrl();
+        String progress = mvc.perform(get(runPage + "/progress").session(marketer)).andReturn().getResponse().getContentAsString();
+        awaitImportDone(marketer, runPage);
+        String done = mvc.perform(get(runPage + "/progress").session(marketer)).andReturn().getResponse().getContentAsString();
+
+        assertThat(progress).contains("\"done\":").contains("\"rowsRead\":");
+        assertThat(done).contains("\"done\":true", "\"status\":\"succeeded\"", "\"rowsRead\":400", "\"rejected\":400");
+    }
+
+    @Test
+    void shouldShowAdminPagesToAdminOnly() throws Exception {
+        MockHttpSession admin = login("admin", "test-admin-password");
+        MockHttpSession marketer = login("marketer1", "marketer1-pass");
+        MockHttpSession analyst = login("analyst1", "analyst1-pass");
+
+        for (String page : List.of("/sources", "/plugins", "/channels")) {
+            assertThat(mvc.perform(get(page).session(admin)).andReturn().getResponse().getStatus()).as(page + " admin").isEqualTo(200);
+            assertThat(mvc.perform(get(page).session(marketer)).andReturn().getResponse().getStatus()).as(page + " marketer").isEqualTo(403);
+            assertThat(mvc.perform(get(page).session(analyst)).andReturn().getResponse().getStatus()).as(page + " analyst").isEqualTo(403);
+            assertThat(mvc.perform(get(page)).andReturn().getResponse().getRedirectedUrl()).as(page + " anonymous").endsWith("/login");
+        }
+        String adminNav = mvc.perform(get("/").session(admin)).andReturn().getResponse().getContentAsString();
+        String marketerNav = mvc.perform(get("/").session(marketer)).andReturn().getResponse().getContentAsString();
+        assertThat(adminNav).contains("href=\"/sources\"", "href=\"/plugins\"", "href=\"/channels\"", "href=\"/segments\"");
+        assertThat(marketerNav).contains("href=\"/segments\"").doesNotContain("href=\"/sources\"", "href=\"/plugins\"", "href=\"/channels\"");
+    }
+
+    @Test
+    void shouldShowUploadedBrokenPluginAsFailedWithItsReason() throws Exception {
+        MockHttpSession admin = login("admin", "test-admin-password");
+        MockMultipartFile broken = new MockMultipartFile("file", "broken-console.zip", "application/zip",
+                "not a zip at all".getBytes(StandardCharsets.UTF_8));
+
+        MvcResult upload = mvc.perform(multipart("/plugins").file(broken).session(admin).param("_csrf", csrf(admin, "/plugins"))).andReturn();
+        String page = mvc.perform(get("/plugins").session(admin).flashAttrs(upload.getFlashMap())).andReturn().getResponse().getContentAsString();
+
+        assertThat(upload.getResponse().getRedirectedUrl()).isEqualTo("/plugins");
+        assertThat(page).contains("id=\"outcome\"", "broken-console.zip", "data-state=\"FAILED\"", "class=\"reason error-text\"");
+    }
+
+    @Test
+    void shouldShowAdminPagesInEnglishWhenAsked() throws Exception {
+        MockHttpSession admin = login("admin", "test-admin-password");
+
+        String plugins = mvc.perform(get("/plugins").param("lang", "en").session(admin)).andReturn().getResponse().getContentAsString();
+        String channels = mvc.perform(get("/channels").session(admin)).andReturn().getResponse().getContentAsString();
+
+        assertThat(plugins).contains("Upload a plugin", "Channels").doesNotContain("Загрузить плагин");
+        assertThat(channels).contains("No connector plugin is started");
+    }
+
+    @Test
+    void shouldRefuseAdminActionsToMarketer() throws Exception {
+        MockHttpSession marketer = login("marketer1", "marketer1-pass");
+        String token = csrf(marketer, "/");
+
+        int poll = mvc.perform(post("/sources/onec/poll").session(marketer).param("_csrf", token)).andReturn().getResponse().getStatus();
+        int disable = mvc.perform(post("/plugins/lifecycle/disable").session(marketer).param("_csrf", token)).andReturn().getResponse().getStatus();
+        int send = mvc.perform(post("/channels/email/test").session(marketer).param("_csrf", token).param("address", "x@example.com"))
+                .andReturn().getResponse().getStatus();
+
+        assertThat(List.of(poll, disable, send)).containsOnly(403);
+    }
+
+    @Test
+    void shouldSayNoSourcesAreConfiguredWhenThereAreNone() throws Exception {
+        MockHttpSession admin = login("admin", "test-admin-password");
+
+        String page = mvc.perform(get("/sources").session(admin)).andReturn().getResponse().getContentAsString();
+
+        assertThat(page).contains("Живые источники не настроены");
+    }
+
+    @Test
+    void shouldExportSegmentCsvToMarketerButNotToAnalyst() throws Exception {
+        long segment = everyBuyer();
+        MockHttpSession marketer = login("marketer1", "marketer1-pass");
+        MockHttpSession analyst = login("analyst1", "analyst1-pass");
+
+        MvcResult csv = mvc.perform(get("/segments/" + segment + "/members.csv").session(marketer)).andReturn();
+        csv.getAsyncResult();
+        String marketerPage = mvc.perform(get("/segments/" + segment).session(marketer)).andReturn().getResponse().getContentAsString();
+        String analystPage = mvc.perform(get("/segments/" + segment).session(analyst)).andReturn().getResponse().getContentAsString();
+        MvcResult refused = mvc.perform(get("/segments/" + segment + "/members.csv").session(analyst)).andReturn();
+
+        assertThat(csv.getResponse().getContentAsString(StandardCharsets.UTF_8)).startsWith("\uFEFFКлиент;").contains("+79161111111", "anna@example.com");
+        assertThat(marketerPage).contains("members.csv");
+        assertThat(analystPage).contains("Подходят под условия").doesNotContain("members.csv");
+        assertThat(refused.getResponse().getStatus()).isEqualTo(403);
+        assertThat(refused.getResponse().getContentAsString()).doesNotContain("+79161111111");
     }
 
     @Test
@@ -258,6 +364,14 @@ class ConsoleTest {
                 .param("username", username).param("password", password).param("_csrf", csrf(session, "/login"))).andReturn();
         assertThat(result.getResponse().getRedirectedUrl()).as("login of " + username).isEqualTo("/");
         return session;
+    }
+
+    private void awaitImportDone(MockHttpSession session, String runPage) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!mvc.perform(get(runPage + "/progress").session(session)).andReturn().getResponse().getContentAsString().contains("\"done\":true")) {
+            assertThat(System.currentTimeMillis()).as("import of " + runPage + " finished").isLessThan(deadline);
+            Thread.sleep(100);
+        }
     }
 
     private String attempt(String username, String password) throws Exception {
