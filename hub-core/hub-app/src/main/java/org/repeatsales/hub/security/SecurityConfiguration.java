@@ -36,6 +36,8 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/v1/segments", "/api/v1/segments/**").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers(HttpMethod.POST, "/api/v1/clients/*/consents").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers("/api/v1/channels", "/api/v1/channels/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/audit", "/api/v1/audit/**").hasRole("ADMIN")
+                        .requestMatchers("/api/v1/users", "/api/v1/users/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .httpBasic(basic -> basic.authenticationEntryPoint(unauthorized))
                 .exceptionHandling(e -> e.authenticationEntryPoint(unauthorized))

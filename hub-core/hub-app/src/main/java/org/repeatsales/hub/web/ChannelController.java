@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.repeatsales.hub.api.channel.DeliveryOutcome;
 import org.repeatsales.hub.api.channel.OutboundMessage;
 import org.repeatsales.hub.api.channel.Readiness;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +26,11 @@ class ChannelController {
     private static final Logger log = LoggerFactory.getLogger(ChannelController.class);
 
     private final PluginRegistry plugins;
+    private final AuditLog audit;
 
-    ChannelController(PluginRegistry plugins) {
+    ChannelController(PluginRegistry plugins, AuditLog audit) {
         this.plugins = plugins;
+        this.audit = audit;
     }
 
     record TestRequest(String address, String subject, String text, String html) {
@@ -61,6 +64,8 @@ class ChannelController {
         });
         // the address stays out of the log: the correlation id ties it to the connector's own lines
         log.info("Test send {} through connector {}: {}", correlationId, id, result.outcome());
+        // the address is a contact: the audit row names the correlation id instead
+        audit.record("channel.test", "channel:" + id, correlationId + ", " + result.outcome());
         return ResponseEntity.status(result.outcome().equals("not-ready") ? HttpStatus.CONFLICT : HttpStatus.OK).body(result);
     }
 
