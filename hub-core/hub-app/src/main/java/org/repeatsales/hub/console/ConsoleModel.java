@@ -29,6 +29,12 @@ class ConsoleModel {
         return ConsoleUser.seesContacts(who);
     }
 
+    /** Only admins are offered users, the audit log and everyone's tokens. */
+    @ModelAttribute("viewerIsAdmin")
+    boolean viewerIsAdmin(Authentication who) {
+        return who != null && who.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN"));
+    }
+
     @ModelAttribute("viewer")
     String viewer(Principal principal) {
         return principal == null ? "" : principal.getName();

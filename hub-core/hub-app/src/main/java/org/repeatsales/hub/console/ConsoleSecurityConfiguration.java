@@ -34,6 +34,7 @@ class ConsoleSecurityConfiguration {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/console.css", "/favicon.ico", "/error").permitAll()
                         .requestMatchers(HttpMethod.POST, "/imports", "/matrix").hasAnyRole("ADMIN", "MARKETER")
+                        .requestMatchers("/users", "/users/**", "/audit").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .formLogin(form -> form
                         .loginPage("/login")

@@ -24,6 +24,7 @@ import org.repeatsales.hub.api.segment.Cell;
 import org.repeatsales.hub.api.segment.Parameters;
 import org.repeatsales.hub.api.segment.SegmentationContext;
 import org.repeatsales.hub.config.HubProperties;
+import org.repeatsales.hub.ops.HubMetrics;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,11 @@ public class SegmentRefresher {
     /** One refresh per segment at a time; different segments refresh in parallel. */
     private final ConcurrentHashMap<Long, Object> locks = new ConcurrentHashMap<>();
 
-    SegmentRefresher(DataSource dataSource, DSLContext db, SegmentService segments, PluginRegistry plugins, HubProperties hub) {
+    private final HubMetrics metrics;
+
+    SegmentRefresher(DataSource dataSource, DSLContext db, SegmentService segments, PluginRegistry plugins, HubProperties hub,
+                     HubMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.db = db;
         this.segments = segments;
@@ -72,12 +77,14 @@ public class SegmentRefresher {
             try {
                 long refreshId = run(segment, at);
                 SegmentViews.Refresh done = segments.refresh(refreshId);
+                metrics.segmentRefreshed(segment.strategy(), true, Duration.between(started, clock.instant()));
                 log.info("Segment {} refreshed with {}: {} members, {} entered, {} moved, {} left", segmentId,
                         segment.strategy(), done.members(), done.entered(), done.moved(), done.exited());
                 return done;
             } catch (RuntimeException | SQLException e) {
                 String message = "Strategy '" + segment.strategy() + "' failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
                 log.warn("Refresh of segment {} failed: {}", segmentId, message);
+                metrics.segmentRefreshed(segment.strategy(), false, Duration.between(started, clock.instant()));
                 long failedId = db.insertInto(SEGMENT_REFRESH, SEGMENT_REFRESH.SEGMENT_ID, SEGMENT_REFRESH.STATUS, SEGMENT_REFRESH.MESSAGE,
                                 SEGMENT_REFRESH.AS_OF, SEGMENT_REFRESH.STARTED_AT, SEGMENT_REFRESH.FINISHED_AT)
                         .values(segmentId, "failed", message, utc(at), utc(started), utc(clock.instant()))
