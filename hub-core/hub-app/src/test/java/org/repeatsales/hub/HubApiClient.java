@@ -100,6 +100,15 @@ public final class HubApiClient {
         return send(request(path).DELETE().build());
     }
 
+    /** The headers of a GET answer, for checks of security headers. */
+    public java.net.http.HttpHeaders headers(String path) {
+        try {
+            return http.send(request(path).GET().build(), HttpResponse.BodyHandlers.discarding()).headers();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError("Request " + path + " failed", e);
+        }
+    }
+
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
         if (authorization != null) {

@@ -1,6 +1,7 @@
 package org.repeatsales.hub.console;
 
 import java.util.NoSuchElementException;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.clients.ClientQueries;
 import org.repeatsales.hub.clients.ClientView;
 import org.repeatsales.hub.clients.ContactMask;
@@ -16,9 +17,11 @@ import org.springframework.web.bind.annotation.RequestParam;
 class ClientPages {
 
     private final ClientQueries clients;
+    private final AuditLog audit;
 
-    ClientPages(ClientQueries clients) {
+    ClientPages(ClientQueries clients, AuditLog audit) {
         this.clients = clients;
+        this.audit = audit;
     }
 
     @GetMapping("/clients")
@@ -26,6 +29,10 @@ class ClientPages {
         if (q != null && !q.isBlank()) {
             ClientView.Page page = clients.search(null, null, q, 0, 100);
             boolean contacts = ConsoleUser.seesContacts(who);
+            if (contacts && !page.items().isEmpty()) {
+                audit.record(who.getName(), "client.search", "clients",
+                        AuditLog.clients("search with contacts, console", page.items().stream().map(ClientView.Summary::id).toList()));
+            }
             model.addAttribute("total", page.total());
             model.addAttribute("found", page.items().stream()
                     .map(c -> contacts ? c : new ClientView.Summary(c.id(), c.name(), ContactMask.phone(c.phone()),
@@ -39,7 +46,9 @@ class ClientPages {
     @GetMapping("/clients/{id}")
     String card(@PathVariable long id, Authentication who, Model model) {
         ClientView.Card card = clients.card(id, 100).orElseThrow(() -> new NoSuchElementException("No client " + id));
-        if (!ConsoleUser.seesContacts(who)) {
+        if (ConsoleUser.seesContacts(who)) {
+            audit.record(who.getName(), "client.view", "client:" + id, "card with contacts, console");
+        } else {
             card = new ClientView.Card(card.id(), card.name(), ContactMask.phone(card.phone()), ContactMask.email(card.email()),
                     card.birthday(), card.city(),
                     card.identities().stream().map(i -> new ClientView.Identity(i.kind(), ContactMask.identity(i.kind(), i.value()),

@@ -37,6 +37,7 @@ class ConsoleSecurityConfiguration {
                         .requestMatchers("/sources", "/sources/**", "/plugins", "/plugins/**", "/channels", "/channels/**").hasRole("ADMIN")
                         // exports take the base away as a file: analysts get masked pages but no file
                         .requestMatchers("/segments/*/members.csv").hasAnyRole("ADMIN", "MARKETER")
+                        .requestMatchers("/users", "/users/**", "/audit").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .formLogin(form -> form
                         .loginPage("/login")

@@ -14,14 +14,16 @@ import org.springframework.stereotype.Component;
  * Slows down password guessing on the console's login form: after {@value #USER_LIMIT} failures for
  * one username (or {@value #ADDRESS_LIMIT} from one address, so trying many names does not help) the
  * form refuses further attempts for a minute, correct password or not. Kept in memory: a restart
- * forgets it, which costs an attacker a restart they cannot cause.
+ * forgets it, which costs an attacker a restart they cannot cause. The API's HTTP Basic logins count
+ * against the same budget ({@code security.ApiLoginLimitFilter}), so switching from the form to
+ * the API does not give a guesser fresh attempts.
  */
 @Component
-class LoginAttempts {
+public class LoginAttempts {
 
     static final int USER_LIMIT = 5;
     static final int ADDRESS_LIMIT = 20;
-    static final Duration LOCK = Duration.ofMinutes(1);
+    public static final Duration LOCK = Duration.ofMinutes(1);
 
     /** Beyond this many tracked names and addresses, expired entries are dropped at the next failure. */
     private static final int TRACKED = 10_000;
@@ -43,18 +45,18 @@ class LoginAttempts {
     private record Failures(int count, Instant firstAt) {
     }
 
-    boolean locked(String username, String address) {
+    public boolean locked(String username, String address) {
         return reached(userKey(username), USER_LIMIT) || reached(addressKey(address), ADDRESS_LIMIT);
     }
 
-    void failed(String username, String address) {
+    public void failed(String username, String address) {
         if (count(userKey(username)) == USER_LIMIT) {
             log.warn("Console login for user '{}' locked for {} after {} failures", username, LOCK, USER_LIMIT);
         }
         count(addressKey(address));
     }
 
-    void succeeded(String username) {
+    public void succeeded(String username) {
         failures.remove(userKey(username));
     }
 

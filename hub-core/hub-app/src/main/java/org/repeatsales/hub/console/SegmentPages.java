@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.Record3;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.clients.ContactMask;
 import org.repeatsales.hub.segment.RefreshFailedException;
 import org.repeatsales.hub.segment.SegmentRefresher;
@@ -46,12 +47,14 @@ class SegmentPages {
     private final SegmentRefresher refresher;
     private final DSLContext db;
     private final SegmentFigures figures;
+    private final AuditLog audit;
 
-    SegmentPages(SegmentService segments, SegmentRefresher refresher, DSLContext db, SegmentFigures figures) {
+    SegmentPages(SegmentService segments, SegmentRefresher refresher, DSLContext db, SegmentFigures figures, AuditLog audit) {
         this.segments = segments;
         this.refresher = refresher;
         this.db = db;
         this.figures = figures;
+        this.audit = audit;
     }
 
     /** A cell of the heatmap; {@code heat} 0..1 of the fullest cell, for the colour. */
@@ -112,6 +115,10 @@ class SegmentPages {
         Map<Long, Record3<Long, String, String>> byId = db.select(CLIENT.ID, CLIENT.PHONE, CLIENT.EMAIL).from(CLIENT)
                 .where(CLIENT.ID.in(page.items().stream().map(SegmentViews.Member::clientId).toList()))
                 .fetchMap(CLIENT.ID);
+        if (contacts && !page.items().isEmpty()) {
+            audit.record(who.getName(), "segment.members", "segment:" + id + (cell == null || cell.isBlank() ? "" : "/" + cell),
+                    AuditLog.clients("members with contacts, console", page.items().stream().map(SegmentViews.Member::clientId).toList()));
+        }
         List<MemberRow> rows = page.items().stream().map(m -> {
             var c = byId.get(m.clientId());
             String phone = c == null ? null : c.value2();

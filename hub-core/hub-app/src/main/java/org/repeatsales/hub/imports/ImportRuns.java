@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.repeatsales.hub.ops.HubMetrics;
 import org.repeatsales.hub.store.jooq.tables.records.ImportRunRecord;
 import org.springframework.stereotype.Repository;
 
@@ -15,9 +16,11 @@ import org.springframework.stereotype.Repository;
 public class ImportRuns {
 
     private final DSLContext db;
+    private final HubMetrics metrics;
 
-    ImportRuns(DSLContext db) {
+    ImportRuns(DSLContext db, HubMetrics metrics) {
         this.db = db;
+        this.metrics = metrics;
     }
 
     long start(String source, String file, String format, String mapping, Long bytesTotal) {
@@ -42,6 +45,10 @@ public class ImportRuns {
                 .set(IMPORT_RUN.FINISHED_AT, OffsetDateTime.now())
                 .where(IMPORT_RUN.ID.eq(runId))
                 .execute();
+        ImportRunRecord run = db.fetchOne(IMPORT_RUN, IMPORT_RUN.ID.eq(runId));
+        if (run != null) {
+            metrics.importFinished(run.getSource(), status, run.getInserted(), run.getUpdated(), run.getUnchanged(), run.getRejected());
+        }
     }
 
     /** Runs still "running" when the hub starts were cut off by a stop or crash. */

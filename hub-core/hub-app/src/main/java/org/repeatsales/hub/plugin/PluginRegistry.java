@@ -533,6 +533,16 @@ public class PluginRegistry {
         return null;
     }
 
+    /** Ids of the connectors the started plugins offer, sorted. */
+    public List<String> connectorIds() {
+        lock.readLock().lock();
+        try {
+            return entries.values().stream().flatMap(e -> e.connectors.keySet().stream()).sorted().toList();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /**
      * Runs {@code work} with a started connector; its plugin is not unloaded until {@code work}
      * returns.

@@ -27,6 +27,7 @@ import org.repeatsales.hub.api.segment.Cell;
 import org.repeatsales.hub.api.segment.Parameters;
 import org.repeatsales.hub.api.segment.SegmentationContext;
 import org.repeatsales.hub.config.HubProperties;
+import org.repeatsales.hub.ops.HubMetrics;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +73,11 @@ public class SegmentRefresher {
     /** One refresh per segment at a time; different segments refresh in parallel. */
     private final ConcurrentHashMap<Long, Object> locks = new ConcurrentHashMap<>();
 
-    SegmentRefresher(DataSource dataSource, DSLContext db, SegmentService segments, PluginRegistry plugins, HubProperties hub) {
+    private final HubMetrics metrics;
+
+    SegmentRefresher(DataSource dataSource, DSLContext db, SegmentService segments, PluginRegistry plugins, HubProperties hub,
+                     HubMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.db = db;
         this.segments = segments;
@@ -105,10 +110,12 @@ public class SegmentRefresher {
                 log.info("Segment {} refreshed ({}) with {}: {} clients read, {} members, {} entered, {} moved, {} left",
                         segmentId, done.mode(), segment.strategy(), done.clients(), done.members(), done.entered(),
                         done.moved(), done.exited());
+                metrics.segmentRefreshed(segment.strategy(), true, Duration.between(started, clock.instant()));
                 return done;
             } catch (RuntimeException | SQLException e) {
                 String message = "Strategy '" + segment.strategy() + "' failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
                 log.warn("Refresh of segment {} failed: {}", segmentId, message);
+                metrics.segmentRefreshed(segment.strategy(), false, Duration.between(started, clock.instant()));
                 long failedId = db.insertInto(SEGMENT_REFRESH, SEGMENT_REFRESH.SEGMENT_ID, SEGMENT_REFRESH.STATUS, SEGMENT_REFRESH.MESSAGE,
                                 SEGMENT_REFRESH.AS_OF, SEGMENT_REFRESH.STARTED_AT, SEGMENT_REFRESH.FINISHED_AT)
                         .values(segmentId, "failed", message, utc(at), utc(started), utc(clock.instant()))

@@ -22,6 +22,11 @@ class ApiErrors {
         return error(HttpStatus.BAD_REQUEST, e.getMessage());
     }
 
+    @ExceptionHandler(UserController.ForbiddenException.class)
+    ResponseEntity<Map<String, String>> forbidden(UserController.ForbiddenException e) {
+        return error(HttpStatus.FORBIDDEN, e.getMessage());
+    }
+
     @ExceptionHandler(NoSuchElementException.class)
     ResponseEntity<Map<String, String>> notFound(NoSuchElementException e) {
         return error(HttpStatus.NOT_FOUND, e.getMessage());

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.repeatsales.hub.api.channel.RateLimit;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.plugin.ConnectorView;
 import org.repeatsales.hub.plugin.Connectors;
 import org.repeatsales.hub.plugin.PluginRegistry;
@@ -22,10 +23,12 @@ class ChannelController {
 
     private final PluginRegistry plugins;
     private final Connectors connectors;
+    private final AuditLog audit;
 
-    ChannelController(PluginRegistry plugins, Connectors connectors) {
+    ChannelController(PluginRegistry plugins, Connectors connectors, AuditLog audit) {
         this.plugins = plugins;
         this.connectors = connectors;
+        this.audit = audit;
     }
 
     record TestRequest(String address, String subject, String text, String html) {
@@ -67,6 +70,8 @@ class ChannelController {
     @PostMapping("/api/v1/channels/{id}/test")
     ResponseEntity<Connectors.TestResult> test(@PathVariable String id, @RequestBody TestRequest request) {
         Connectors.TestResult result = connectors.testSend(id, request.address(), request.subject(), request.text(), request.html());
+        // the address is a contact: the audit row names the connector and the outcome only
+        audit.record("channel.test", "channel:" + id, result.outcome());
         return ResponseEntity.status(result.notReady() ? HttpStatus.CONFLICT : HttpStatus.OK).body(result);
     }
 }

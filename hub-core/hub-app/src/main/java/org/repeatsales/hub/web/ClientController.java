@@ -3,6 +3,7 @@ package org.repeatsales.hub.web;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.NoSuchElementException;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.clients.ClientQueries;
 import org.repeatsales.hub.clients.ClientView;
 import org.repeatsales.hub.clients.ContactMask;
@@ -20,9 +21,11 @@ import org.springframework.web.bind.annotation.RestController;
 class ClientController {
 
     private final ClientQueries clients;
+    private final AuditLog audit;
 
-    ClientController(ClientQueries clients) {
+    ClientController(ClientQueries clients, AuditLog audit) {
         this.clients = clients;
+        this.audit = audit;
     }
 
     @Operation(summary = "Find clients by phone, e-mail (any form; normalised) or a name fragment")
@@ -35,6 +38,9 @@ class ClientController {
                            Authentication who) {
         ClientView.Page page = clients.search(phone, email, q, Math.max(offset, 0), Math.min(Math.max(limit, 1), 1000));
         if (!masked(who)) {
+            if (!page.items().isEmpty()) {
+                audit.record(who.getName(), "client.search", "clients", AuditLog.clients("search with contacts, api", page.items().stream().map(ClientView.Summary::id).toList()));
+            }
             return page;
         }
         return new ClientView.Page(page.total(), page.items().stream()
@@ -48,6 +54,7 @@ class ClientController {
         ClientView.Card card = clients.card(id, Math.min(Math.max(receipts, 0), 1000))
                 .orElseThrow(() -> new NoSuchElementException("No client " + id));
         if (!masked(who)) {
+            audit.record(who.getName(), "client.view", "client:" + id, "card with contacts, api");
             return card;
         }
         return new ClientView.Card(card.id(), card.name(), ContactMask.phone(card.phone()), ContactMask.email(card.email()),

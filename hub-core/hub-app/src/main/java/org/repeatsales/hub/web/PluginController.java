@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.repeatsales.hub.plugin.PluginState;
 import org.repeatsales.hub.plugin.PluginView;
@@ -28,9 +29,11 @@ import org.springframework.web.multipart.MultipartFile;
 class PluginController {
 
     private final PluginRegistry plugins;
+    private final AuditLog audit;
 
-    PluginController(PluginRegistry plugins) {
+    PluginController(PluginRegistry plugins, AuditLog audit) {
         this.plugins = plugins;
+        this.audit = audit;
     }
 
     @Operation(summary = "Plugins in the plugin folder: id, version, state (started, disabled, failed + reason), extensions")
@@ -54,31 +57,39 @@ class PluginController {
         try (InputStream in = file.getInputStream()) {
             view = plugins.upload(name, in);
         }
+        audit.record("plugin.upload", "plugin:" + view.id(), "file " + name + ", state " + view.state());
         return ResponseEntity.status(view.state() == PluginState.FAILED ? HttpStatus.UNPROCESSABLE_ENTITY : HttpStatus.CREATED).body(view);
     }
 
     @Operation(summary = "Enable and start a plugin")
     @PostMapping("/plugins/{id}/enable")
     PluginView enable(@PathVariable String id) {
-        return plugins.enable(id);
+        PluginView view = plugins.enable(id);
+        audit.record("plugin.enable", "plugin:" + id, "state " + view.state());
+        return view;
     }
 
     @Operation(summary = "Stop a plugin and keep it off, also after a restart")
     @PostMapping("/plugins/{id}/disable")
     PluginView disable(@PathVariable String id) {
-        return plugins.disable(id);
+        PluginView view = plugins.disable(id);
+        audit.record("plugin.disable", "plugin:" + id, "state " + view.state());
+        return view;
     }
 
     @Operation(summary = "Unload a plugin and load its file again")
     @PostMapping("/plugins/{id}/reload")
     PluginView reload(@PathVariable String id) {
-        return plugins.reload(id);
+        PluginView view = plugins.reload(id);
+        audit.record("plugin.reload", "plugin:" + id, "state " + view.state());
+        return view;
     }
 
     @Operation(summary = "Unload a plugin and delete its file")
     @DeleteMapping("/plugins/{id}")
     ResponseEntity<Void> delete(@PathVariable String id) {
         plugins.delete(id);
+        audit.record("plugin.delete", "plugin:" + id, "unloaded, file deleted");
         return ResponseEntity.noContent().build();
     }
 

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.sources.SourceStatus;
 import org.repeatsales.hub.sources.SourceStatuses;
 import org.repeatsales.hub.sources.LiveSources;
@@ -26,10 +27,12 @@ class SourceController {
 
     private final SourceStatuses statuses;
     private final LiveSources sources;
+    private final AuditLog audit;
 
-    SourceController(SourceStatuses statuses, LiveSources sources) {
+    SourceController(SourceStatuses statuses, LiveSources sources, AuditLog audit) {
         this.statuses = statuses;
         this.sources = sources;
+        this.audit = audit;
     }
 
     @Operation(summary = "Every configured source with state, last successful poll, watermark, rows of the last run, failures and last error")
@@ -50,6 +53,8 @@ class SourceController {
     @PostMapping(value = "/{id}/poll", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<PollAnswer> poll(@PathVariable String id) {
         PollOutcome outcome = sources.poll(id, "api");
+        audit.record("source.poll", "source:" + id,
+                outcome.busy() ? "refused: a poll was running" : "run " + outcome.runId() + (outcome.succeeded() ? ", succeeded" : ", failed"));
         HttpStatus status = outcome.busy() ? HttpStatus.CONFLICT : outcome.succeeded() ? HttpStatus.OK : HttpStatus.BAD_GATEWAY;
         return ResponseEntity.status(status).body(new PollAnswer(outcome.runId(), outcome.succeeded(), outcome.message()));
     }
