@@ -31,6 +31,10 @@ public record SourcesProperties(Map<String, Source> sources) {
      * @param inn (ofd-ru) the organisation's ИНН
      * @param cashRegisters (ofd-ru) registration numbers to poll; empty: every register the API lists for the ИНН
      * @param window (ofd-ru) the date range of one request (the API has no paging)
+     * @param itemSet (onec-odata) the goods catalog naming the items of goods lines
+     * @param resolveItems (onec-odata) whether goods lines are named from {@code itemSet}
+     * @param skipUnchangedVersions (onec-odata) leave out documents whose DataVersion was already stored
+     * @param lookupBatch (onec-odata) counterparties or items asked for in one catalog request
      */
     public record Source(
             @DefaultValue("onec-odata") String kind,
@@ -60,6 +64,10 @@ public record SourcesProperties(Map<String, Source> sources) {
             String tokenEnv,
             String inn,
             List<String> cashRegisters,
-            @DefaultValue("1d") Duration window) {
+            @DefaultValue("1d") Duration window,
+            @DefaultValue("Catalog_Номенклатура") String itemSet,
+            @DefaultValue("true") boolean resolveItems,
+            @DefaultValue("false") boolean skipUnchangedVersions,
+            @DefaultValue("40") int lookupBatch) {
     }
 }
