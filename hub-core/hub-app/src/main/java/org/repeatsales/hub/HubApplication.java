@@ -3,13 +3,14 @@ package org.repeatsales.hub;
 import java.util.Arrays;
 import org.repeatsales.hub.bench.ImportBenchmark;
 import org.repeatsales.hub.bench.SegmentBenchmark;
+import org.repeatsales.hub.bench.SourceBenchmark;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * The hub: {@code java -jar hub-app-exec.jar} runs it; {@code ... bench-import} and
- * {@code ... bench-segments} run the benchmarks.
+ * {@code ... bench-segments}, {@code ... bench-sources} run the benchmarks.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -18,6 +19,10 @@ public class HubApplication {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("bench-import")) {
             ImportBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("bench-sources")) {
+            SourceBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("bench-segments")) {

@@ -47,6 +47,25 @@ public final class OneCODataSimulator implements ResponseDefinitionTransformerV2
     private final Map<String, Map<String, String>> catalogs = new ConcurrentHashMap<>();
     private final Map<Integer, Runnable> beforePage = new ConcurrentHashMap<>();
     private final AtomicInteger documentRequests = new AtomicInteger();
+    private volatile Generated generated;
+
+    /**
+     * Documents rendered on demand instead of kept (the benchmark's 100,000 would not fit a small
+     * heap as strings): document {@code i} in 1C's order, dates strictly increasing with {@code i}.
+     */
+    public interface Generated {
+        int count();
+
+        /** The document's {@code Date} as 1C writes it ({@code 2025-01-05T10:00:00}). */
+        String date(int i);
+
+        String json(int i);
+    }
+
+    /** Serves {@code documents} instead of the documents put one by one. */
+    public void serveGenerated(Generated documents) {
+        this.generated = documents;
+    }
 
     /**
      * @param basePath the infobase's path, e.g. {@code /buh}
@@ -151,6 +170,10 @@ public final class OneCODataSimulator implements ResponseDefinitionTransformerV2
             }
             from = m.group(1);
         }
+        Generated g = generated;
+        if (g != null) {
+            return ok(documentSet, generatedPage(g, from, skip, top));
+        }
         List<String> page = new ArrayList<>(Math.min(top, 1000));
         Iterator<String> it = documents.tailMap(from, true).values().iterator();
         for (int i = 0; i < skip && it.hasNext(); i++) {
@@ -160,6 +183,26 @@ public final class OneCODataSimulator implements ResponseDefinitionTransformerV2
             page.add(it.next());
         }
         return ok(documentSet, page);
+    }
+
+    private static List<String> generatedPage(Generated g, String from, int skip, int top) {
+        int lo = 0;
+        int hi = g.count();
+        while (lo < hi) { // first document dated at or after `from`
+            int mid = (lo + hi) >>> 1;
+            if (g.date(mid).compareTo(from) < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        int start = (int) Math.min((long) lo + skip, g.count());
+        int end = (int) Math.min((long) start + top, g.count());
+        List<String> page = new ArrayList<>(end - start);
+        for (int i = start; i < end; i++) {
+            page.add(g.json(i));
+        }
+        return page;
     }
 
     private ResponseDefinition catalog(String set, Map<String, String> catalog, Request request) {
