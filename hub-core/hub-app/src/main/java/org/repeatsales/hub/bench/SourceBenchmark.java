@@ -77,6 +77,8 @@ public final class SourceBenchmark {
                 .run("--hub.data-dir=" + dir.resolve("data"), "--hub.inbox.enabled=false", "--hub.demo.enabled=false",
                         "--hub.db.url=", "--hub.admin-password=bench", "--hub.segments.auto-refresh=false",
                         "--logging.level.org.repeatsales.hub.imports=WARN",
+                        "--logging.level.org.repeatsales.hub.imports.ImportService=DEBUG",
+                        "--logging.level.org.repeatsales.hub.imports.SourceRun=DEBUG",
                         "--hub.sources." + SOURCE + ".base-url=http://localhost:" + onec.port() + "/buh",
                         "--hub.sources." + SOURCE + ".user=odata",
                         "--hub.sources." + SOURCE + ".password-env=HUB_BENCH_1C_PASSWORD", "--HUB_BENCH_1C_PASSWORD=bench",

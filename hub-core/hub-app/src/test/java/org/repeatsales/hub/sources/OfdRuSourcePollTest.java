@@ -92,7 +92,7 @@ class OfdRuSourcePollTest {
         registry.add(p + "retries", () -> "2");
         registry.add(p + "backoff", () -> "10ms");
         registry.add(p + "max-backoff", () -> "40ms");
-        registry.add(p + "timeout", () -> "2s");
+        registry.add(p + "timeout", () -> "20s"); // a loaded build machine answers slowly; no test here waits for a timeout
         String t = "hub.sources." + TOKEN_ID + ".";
         registry.add(t + "kind", () -> "ofd-ru");
         registry.add(t + "base-url", () -> "http://localhost:" + ofd.port());

@@ -135,6 +135,29 @@ class OneCSourceGuaranteesTest {
         assertExactlyTheBase();
     }
 
+    @Test
+    void shouldLeaveOutDocumentsWhoseDataVersionItAlreadyStoredAndStoreTheChangedOne() {
+        for (int i = 1; i <= 3; i++) {
+            add(i, "2025-01-05T1" + i + ":00:00");
+        }
+        OneCSource versioned = source(true);
+        assertThat(versioned.poll("test").succeeded()).isTrue();
+        // document 2 is changed in 1C: a new amount and a new version stamp
+        base.putDocument(key(2), "2025-01-05T12:00:00", OneCODataSimulator.document(key(2), "0000-000002", "2025-01-05T12:00:00",
+                CLIENT, "700", List.of(new OneCODataSimulator.Line(ITEM, "1", "700", "700")), List.of())
+                .replace("AAAACgAAAAA=", "AAAAFQAAAAA="));
+
+        PollOutcome again = versioned.poll("test");
+
+        assertThat(again.succeeded()).as(again.message()).isTrue();
+        assertThat(again.message()).contains("без изменений по DataVersion 2");
+        assertThat(jdbc.queryForObject("select updated from import_run where id = ?", Long.class, again.runId())).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select rows_read from import_run where id = ?", Long.class, again.runId())).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select total from receipt where natural_key = ?", java.math.BigDecimal.class, key(2)))
+                .isEqualByComparingTo("700");
+        assertExactlyTheBase();
+    }
+
     private void assertExactlyTheBase() {
         assertThat(storedKeys()).containsExactlyInAnyOrderElementsOf(base.documentKeys());
         assertThat(jdbc.queryForObject("select count(*) from receipt_line", Integer.class)).isEqualTo(base.documentKeys().size());
@@ -148,9 +171,13 @@ class OneCSourceGuaranteesTest {
      * poll as long as the overlap reaches back to their date.
      */
     private OneCSource source() {
+        return source(false);
+    }
+
+    private OneCSource source(boolean skipUnchangedVersions) {
         OneCSettings settings = new OneCSettings(ID, "http://localhost:" + server.port() + "/buh", "odata", "HUB_TEST_1C_PASSWORD",
                 "Document_РеализацияТоваровУслуг", "Catalog_Контрагенты", OneCFields.defaults(), 2, Duration.ofDays(1),
-                LocalDateTime.parse("2025-01-01T00:00:00"), false, ZoneId.of("Europe/Moscow"), null, true, false, 40);
+                LocalDateTime.parse("2025-01-01T00:00:00"), false, ZoneId.of("Europe/Moscow"), null, true, skipUnchangedVersions, 40);
         SourceHttp http = new SourceHttp(Duration.ofSeconds(2), Duration.ofSeconds(30), 1,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)));
         return new OneCSource(settings, () -> "secret", http, store);

@@ -12,6 +12,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.repeatsales.hub.ingest.Buyer;
 import org.repeatsales.hub.routes.sources.PollOutcome;
@@ -97,6 +101,16 @@ public final class OneCSource extends SinglePollSource {
         }
     }
 
+    /** A page read, parsed and mapped, ready to store. */
+    private record Fetched(int page, JsonNode root, OneCDocumentMapper.Page mapped) {
+    }
+
+    /**
+     * Pages are read one ahead: while page N is written to the store (one transaction), page N+1
+     * is requested, parsed and mapped on the poll's fetch thread, as the file import reads while
+     * it writes. Stores stay in page order on the poll's thread, so the watermark still moves page
+     * by page; a page read ahead is never stored before the pages before it.
+     */
     private String pages(SourceStore.PollRun run, LocalDateTime from, String watermark)
             throws SourceException, InterruptedException {
         String authorization = authorization();
@@ -107,39 +121,78 @@ public final class OneCSource extends SinglePollSource {
         int deleted = 0;
         int unposted = 0;
         int unchanged = 0;
-        int page = 1;
-        for (int skip = 0; ; skip += settings.pageSize(), page++) {
-            URI uri = documentsUri(from, skip);
-            SourceHttp.Response response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"),
-                    settings.entitySet(), page, this::credentialHint);
-            RawResponse raw = new RawResponse(settings.entitySet(), page, SourceHttp.readable(uri), response.status(), response.body());
-            JsonNode root = parse(response.body(), page, raw);
-            lookups.prefetch(mapper.references(root));
-            OneCDocumentMapper.Page mapped;
-            try {
-                mapped = mapper.map(root, lookups::buyer, lookups::item, this::storedInThisVersion);
-            } catch (OneCDocumentMapper.MalformedException e) {
-                throw malformed(page, e.getMessage(), raw, e);
+        int page = 0;
+        ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "source-" + id() + "-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<Fetched> next = ahead.submit(() -> fetch(from, 0, 1, authorization, lookups));
+        try {
+            while (next != null) {
+                Fetched current = await(next);
+                page = current.page();
+                OneCDocumentMapper.Page mapped = current.mapped();
+                int nextPage = page + 1;
+                next = mapped.documents() < settings.pageSize() ? null
+                        : ahead.submit(() -> fetch(from, (nextPage - 1) * settings.pageSize(), nextPage, authorization, lookups));
+                if (mapped.latest() != null && (reached == null || mapped.latest().isAfter(reached))) {
+                    reached = mapped.latest();
+                }
+                run.storePage(mapped.receipts(), mapped.removedKeys(), reached == null ? null : reached.toString(),
+                        reached == null ? null : reached.atZone(settings.zone()).toInstant());
+                rememberVersions(current.root());
+                documents += mapped.documents();
+                deleted += mapped.deleted();
+                unposted += mapped.unposted();
+                unchanged += mapped.unchanged();
             }
-            if (mapped.latest() != null && (reached == null || mapped.latest().isAfter(reached))) {
-                reached = mapped.latest();
+        } finally {
+            if (next != null) {
+                next.cancel(true);
             }
-            run.storePage(mapped.receipts(), mapped.removedKeys(), reached == null ? null : reached.toString(),
-                    reached == null ? null : reached.atZone(settings.zone()).toInstant());
-            rememberVersions(root);
-            documents += mapped.documents();
-            deleted += mapped.deleted();
-            unposted += mapped.unposted();
-            unchanged += mapped.unchanged();
-            if (mapped.documents() < settings.pageSize()) {
-                break;
-            }
+            ahead.shutdownNow();
         }
         return "Документов " + documents + " на " + page + " стр.: сохранено " + run.rowsStored()
                 + ", помечено на удаление " + deleted + ", не проведено " + unposted
                 + (settings.skipUnchangedVersions() ? ", без изменений по DataVersion " + unchanged : "")
                 + "; запросов к справочникам " + lookups.requests
                 + "; водяной знак " + (reached == null ? "—" : reached);
+    }
+
+    /** Reads, parses and maps one page; runs on the poll's fetch thread, the only user of {@code lookups}. */
+    private Fetched fetch(LocalDateTime from, int skip, int page, String authorization, Lookups lookups)
+            throws SourceException, InterruptedException {
+        URI uri = documentsUri(from, skip);
+        SourceHttp.Response response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"),
+                settings.entitySet(), page, this::credentialHint);
+        RawResponse raw = new RawResponse(settings.entitySet(), page, SourceHttp.readable(uri), response.status(), response.body());
+        JsonNode root = parse(response.body(), page, raw);
+        lookups.prefetch(mapper.references(root));
+        try {
+            return new Fetched(page, root, mapper.map(root, lookups::buyer, lookups::item, this::storedInThisVersion));
+        } catch (OneCDocumentMapper.MalformedException e) {
+            throw malformed(page, e.getMessage(), raw, e);
+        }
+    }
+
+    /** The page the fetch thread produced, or what stopped it. */
+    private static Fetched await(Future<Fetched> page) throws SourceException, InterruptedException {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SourceException se) {
+                throw se;
+            }
+            if (cause instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
     }
 
     /** A document's version this source has stored, with its date (to forget it once no poll can read it again). */
@@ -150,9 +203,9 @@ public final class OneCSource extends SinglePollSource {
      * Versions of the documents this source stored, by key; used only with
      * {@link OneCSettings#skipUnchangedVersions()}. Kept in memory: after a restart every document
      * of the overlap window is mapped and written once more, which the store takes as unchanged.
-     * Guarded by {@link #polling}.
+     * Written by the poll's thread after each page is stored, read by its fetch thread.
      */
-    private final Map<String, Version> versions = new HashMap<>();
+    private final Map<String, Version> versions = new java.util.concurrent.ConcurrentHashMap<>();
 
     private boolean storedInThisVersion(JsonNode doc) {
         if (!settings.skipUnchangedVersions()) {

@@ -199,18 +199,6 @@ class SalesGeneratorTest {
     }
 
     @Test
-    void shouldGenerateFarMoreThanHundredThousandRowsPerSecond() throws IOException {
-        SalesGenerator.Settings settings = new SalesGenerator.Settings(5_000, 365, UNTIL, 5, 400_000);
-        SalesGenerator.write(new SalesGenerator.Settings(1_000, 365, UNTIL, 4, 50_000), Writer.nullWriter());
-        long started = System.nanoTime();
-        SalesGenerator.GeneratedSummary big = SalesGenerator.write(settings, Writer.nullWriter());
-        double seconds = (System.nanoTime() - started) / 1e9;
-
-        // the target is 200k rows/s; the bound leaves room for a busy build machine
-        assertThat(big.rows() / seconds).isGreaterThan(100_000);
-    }
-
-    @Test
     void shouldGiveWomenFeminineSurnames() {
         assertThat(RussianNames.feminine("Иванов")).isEqualTo("Иванова");
         assertThat(RussianNames.feminine("Соловьёв")).isEqualTo("Соловьёва");
