@@ -4,13 +4,14 @@ import java.util.Arrays;
 import org.repeatsales.hub.bench.CampaignBenchmark;
 import org.repeatsales.hub.bench.ImportBenchmark;
 import org.repeatsales.hub.bench.SegmentBenchmark;
+import org.repeatsales.hub.bench.SourceBenchmark;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * The hub: {@code java -jar hub-app-exec.jar} runs it; {@code ... bench-import},
- * {@code ... bench-segments} and {@code ... bench-campaigns} run the benchmarks.
+ * {@code ... bench-segments}, {@code ... bench-campaigns} and {@code ... bench-sources} run the benchmarks.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -23,6 +24,10 @@ public class HubApplication {
         }
         if (args.length > 0 && args[0].equals("bench-campaigns")) {
             CampaignBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("bench-sources")) {
+            SourceBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("bench-segments")) {

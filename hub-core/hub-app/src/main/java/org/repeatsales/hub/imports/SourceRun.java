@@ -70,6 +70,7 @@ public final class SourceRun implements AutoCloseable {
 
     private ImportReport finish(String status, String message) {
         finished = true;
+        log.debug("Import run {} store time: {}", runId, writer.stepTimes());
         runs.finish(runId, status, message, kind, null);
         return runs.report(runId, reportRejections).orElseThrow();
     }

@@ -7,6 +7,8 @@ import java.util.Map;
 import org.repeatsales.hub.config.HubProperties;
 import org.repeatsales.hub.routes.kontur.KonturSettings;
 import org.repeatsales.hub.routes.kontur.KonturSource;
+import org.repeatsales.hub.routes.ofdru.OfdRuSettings;
+import org.repeatsales.hub.routes.ofdru.OfdRuSource;
 import org.repeatsales.hub.routes.onec.OneCFields;
 import org.repeatsales.hub.routes.onec.OneCSettings;
 import org.repeatsales.hub.routes.onec.OneCSource;
@@ -48,9 +50,10 @@ class SourcesConfiguration {
             PolledSource source = switch (s.kind()) {
                 case OneCSource.KIND -> oneC(id, s, hub, http, store, environment);
                 case KonturSource.KIND -> kontur(id, s, hub, http, store, environment);
+                case OfdRuSource.KIND -> ofdRu(id, s, hub, http, store, environment);
                 default -> {
-                    log.warn("Source {}: unknown kind '{}' (known: {}, {}); not polled", id, s.kind(), OneCSource.KIND,
-                            KonturSource.KIND);
+                    log.warn("Source {}: unknown kind '{}' (known: {}, {}, {}); not polled", id, s.kind(), OneCSource.KIND,
+                            KonturSource.KIND, OfdRuSource.KIND);
                     yield null;
                 }
             };
@@ -70,7 +73,8 @@ class SourcesConfiguration {
         }
         OneCSettings settings = new OneCSettings(id, s.baseUrl(), s.user(), s.passwordEnv(), s.entitySet(),
                 s.counterpartySet(), s.fields() == null ? OneCFields.defaults() : s.fields(), s.pageSize(), s.overlap(),
-                s.since(), s.importUnposted(), hub.timezone());
+                s.since(), s.importUnposted(), hub.timezone(), s.itemSet(), s.resolveItems(), s.skipUnchangedVersions(),
+                s.lookupBatch());
         return new OneCSource(settings, () -> environment.getProperty(s.passwordEnv()), http, store);
     }
 
@@ -91,6 +95,23 @@ class SourcesConfiguration {
                 s.organizationId(), s.cashRegisterId().trim(), s.pageSize(), s.overlap(), s.since(), hub.timezone());
         return new KonturSource(settings, () -> environment.getProperty(s.apiKeyEnv()),
                 () -> environment.getProperty(s.passwordEnv()), http, store, Clock.systemUTC());
+    }
+
+    private static PolledSource ofdRu(String id, SourcesProperties.Source s, HubProperties hub, SourceHttp http,
+                                      StoreBackedSources store, Environment environment) {
+        boolean token = !blank(s.tokenEnv());
+        if (blank(s.baseUrl()) || blank(s.inn()) || (!token && (blank(s.login()) || blank(s.passwordEnv())))) {
+            log.warn("Source {}: base-url, inn and token-env (or login and password-env) are required; not polled", id);
+            return null;
+        }
+        if (s.window().isNegative() || s.window().isZero()) {
+            log.warn("Source {}: window must be positive, not {}; not polled", id, s.window());
+            return null;
+        }
+        OfdRuSettings settings = new OfdRuSettings(id, s.baseUrl(), s.tokenEnv(), s.login(), s.passwordEnv(), s.inn().trim(),
+                s.cashRegisters(), s.window(), s.overlap(), s.since(), hub.timezone());
+        return new OfdRuSource(settings, () -> token ? environment.getProperty(s.tokenEnv()) : null,
+                () -> blank(s.passwordEnv()) ? null : environment.getProperty(s.passwordEnv()), http, store, Clock.systemUTC());
     }
 
     private static boolean blank(String value) {

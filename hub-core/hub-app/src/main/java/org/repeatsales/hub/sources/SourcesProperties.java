@@ -2,6 +2,7 @@ package org.repeatsales.hub.sources;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Map;
 import org.repeatsales.hub.routes.onec.OneCFields;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -25,6 +26,15 @@ public record SourcesProperties(Map<String, Source> sources) {
      * @param authUrl (kontur-ofd) the session endpoint; {@code login} and the password in {@code passwordEnv} log in there
      * @param organizationId (kontur-ofd) the organisation's id in Kontur.OFD
      * @param cashRegisterId (kontur-ofd) the register's registration number (РН ККТ); one register per instance
+     * @param tokenEnv (ofd-ru) the environment variable holding a ready AuthToken; without it {@code login} and
+     *     {@code passwordEnv} log in
+     * @param inn (ofd-ru) the organisation's ИНН
+     * @param cashRegisters (ofd-ru) registration numbers to poll; empty: every register the API lists for the ИНН
+     * @param window (ofd-ru) the date range of one request (the API has no paging)
+     * @param itemSet (onec-odata) the goods catalog naming the items of goods lines
+     * @param resolveItems (onec-odata) whether goods lines are named from {@code itemSet}
+     * @param skipUnchangedVersions (onec-odata) leave out documents whose DataVersion was already stored
+     * @param lookupBatch (onec-odata) counterparties or items asked for in one catalog request
      */
     public record Source(
             @DefaultValue("onec-odata") String kind,
@@ -50,6 +60,14 @@ public record SourcesProperties(Map<String, Source> sources) {
             @DefaultValue("https://api.kontur.ru/auth/authenticate-by-pass") String authUrl,
             String login,
             String organizationId,
-            String cashRegisterId) {
+            String cashRegisterId,
+            String tokenEnv,
+            String inn,
+            List<String> cashRegisters,
+            @DefaultValue("1d") Duration window,
+            @DefaultValue("Catalog_Номенклатура") String itemSet,
+            @DefaultValue("true") boolean resolveItems,
+            @DefaultValue("false") boolean skipUnchangedVersions,
+            @DefaultValue("40") int lookupBatch) {
     }
 }

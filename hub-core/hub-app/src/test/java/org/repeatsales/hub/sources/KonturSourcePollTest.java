@@ -85,7 +85,7 @@ class KonturSourcePollTest {
         registry.add(p + "retries", () -> "2");
         registry.add(p + "backoff", () -> "10ms");
         registry.add(p + "max-backoff", () -> "40ms");
-        registry.add(p + "timeout", () -> "2s");
+        registry.add(p + "timeout", () -> "20s"); // a loaded build machine answers slowly; no test here waits for a timeout
     }
 
     @AfterAll

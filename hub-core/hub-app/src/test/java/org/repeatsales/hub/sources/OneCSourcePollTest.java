@@ -1,6 +1,7 @@
 package org.repeatsales.hub.sources;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -38,6 +39,10 @@ class OneCSourcePollTest {
     private static final String ID = "onec-test";
     private static final String DOCUMENTS = "/buh/odata/standard.odata/" + encode("Document_РеализацияТоваровУслуг");
     private static final String CLIENT = "b7569bcd-f670-11ea-8591-000c29b45b09";
+    private static final String COUNTERPARTIES = "/buh/odata/standard.odata/" + encode("Catalog_Контрагенты");
+    private static final String ITEMS = "/buh/odata/standard.odata/" + encode("Catalog_Номенклатура");
+    private static final String ITEM = "2d4fe75f-48a4-11ec-ad72-000c29b45b09";
+    private static final String GROUP = "1a2b3c4d-48a4-11ec-ad72-000c29b45b09";
 
     static final WireMockServer onec = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
@@ -60,7 +65,7 @@ class OneCSourcePollTest {
         registry.add(p + "retries", () -> "2");
         registry.add(p + "backoff", () -> "10ms");
         registry.add(p + "max-backoff", () -> "40ms");
-        registry.add(p + "timeout", () -> "2s");
+        registry.add(p + "timeout", () -> "20s"); // a loaded build machine answers slowly; no test here waits for a timeout
     }
 
     @AfterAll
@@ -82,8 +87,7 @@ class OneCSourcePollTest {
         onec.resetAll();
         StoreAssertions.emptyStore(jdbc);
         jdbc.execute("truncate source_state, source_raw_response");
-        onec.stubFor(get(urlPathMatching("/buh/odata/standard.odata/" + encode("Catalog_Контрагенты") + "\\(guid'.*'\\)"))
-                .willReturn(okJson(counterparty(CLIENT, "+7 916 000-11-22"))));
+        reStubCounterparty();
     }
 
     @Test
@@ -224,7 +228,37 @@ class OneCSourcePollTest {
         poll();
 
         assertThat(jdbc.queryForObject("select phone from client", String.class)).isEqualTo("+79169000000".replace("9000000", "0001122"));
-        assertThat(onec.findAll(getRequestedFor(urlPathMatching(".*guid.*")))).hasSize(1);
+        assertThat(onec.findAll(getRequestedFor(urlPathEqualTo(COUNTERPARTIES)))).singleElement()
+                .satisfies(r -> assertThat(r.queryParameter("$filter").firstValue()).isEqualTo("Ref_Key eq guid'" + CLIENT + "'"));
+    }
+
+    @Test
+    void shouldNameGoodsLinesFromTheItemCatalogWithTheirGroupAsCategory() {
+        pages(List.of(doc("a", "2025-01-05T10:00:00", 500), doc("b", "2025-01-05T11:00:00", 300)), List.of());
+
+        assertThat(poll().succeeded()).isTrue();
+
+        assertThat(jdbc.queryForList("select item || ' / ' || category from receipt_line", String.class))
+                .containsExactly("Кофе зерновой 1 кг / Кофе", "Кофе зерновой 1 кг / Кофе");
+        // the item once, then its group once, for the whole poll
+        assertThat(onec.findAll(getRequestedFor(urlPathEqualTo(ITEMS)))).extracting(r -> r.queryParameter("$filter").firstValue())
+                .containsExactly("Ref_Key eq guid'" + ITEM + "'", "Ref_Key eq guid'" + GROUP + "'");
+    }
+
+    @Test
+    void shouldAskForManyCounterpartiesInOneRequest() {
+        String other = "c8670cde-f670-11ea-8591-000c29b45b09";
+        onec.stubFor(get(urlPathEqualTo(COUNTERPARTIES)).willReturn(okJson("{\"value\": [" + counterparty(CLIENT, "+7 916 000-11-22")
+                + "," + counterparty(other, "+7 916 000-33-44") + "]}")));
+        pages(List.of(doc("a", "2025-01-05T10:00:00", 500), doc("b", "2025-01-05T11:00:00", 300).replace(CLIENT, other)), List.of());
+
+        assertThat(poll().succeeded()).isTrue();
+
+        assertThat(onec.findAll(getRequestedFor(urlPathEqualTo(COUNTERPARTIES)))).singleElement()
+                .satisfies(r -> assertThat(r.queryParameter("$filter").firstValue())
+                        .isEqualTo("Ref_Key eq guid'" + CLIENT + "' or Ref_Key eq guid'" + other + "'"));
+        assertThat(jdbc.queryForList("select phone from client order by 1", String.class))
+                .containsExactly("+79160001122", "+79160003344");
     }
 
     @Test
@@ -246,9 +280,21 @@ class OneCSourcePollTest {
         return sources.poll(ID, "test");
     }
 
+    /** The catalogs the documents point to, answering batched {@code $filter=Ref_Key eq guid'...'} requests. */
     private void reStubCounterparty() {
-        onec.stubFor(get(urlPathMatching("/buh/odata/standard.odata/" + encode("Catalog_Контрагенты") + "\\(guid'.*'\\)"))
-                .willReturn(okJson(counterparty(CLIENT, "+7 916 000-11-22"))));
+        onec.stubFor(get(urlPathEqualTo(COUNTERPARTIES)).willReturn(okJson("{\"value\": [" + counterparty(CLIENT, "+7 916 000-11-22") + "]}")));
+        onec.stubFor(get(urlPathEqualTo(ITEMS)).withQueryParam("$filter", containing(ITEM))
+                .willReturn(okJson("{\"value\": [" + item(ITEM, "Кофе зерновой 1 кг", GROUP) + "]}")));
+        onec.stubFor(get(urlPathEqualTo(ITEMS)).withQueryParam("$filter", containing(GROUP)).willReturn(okJson(
+                "{\"value\": [" + item(GROUP, "Кофе", null).replace("\"IsFolder\": false", "\"IsFolder\": true") + "]}")));
+    }
+
+    private static String item(String key, String name, String group) {
+        return """
+                {"Ref_Key": "%s", "DataVersion": "AAAAAgAAAAA=", "DeletionMark": false, "Parent_Key": "%s", "IsFolder": false,
+                 "Code": "00-00000012", "Description": "%s", "НаименованиеПолное": "%s", "Артикул": "",
+                 "ЕдиницаИзмерения_Key": "bd72d8f7-e901-11ea-8591-000c29b45b09", "Услуга": false}
+                """.formatted(key, group == null ? "00000000-0000-0000-0000-000000000000" : group, name, name);
     }
 
     @SafeVarargs

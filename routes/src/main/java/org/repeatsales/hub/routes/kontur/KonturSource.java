@@ -120,8 +120,9 @@ public final class KonturSource extends SinglePollSource {
                 run.failed(e.getMessage());
                 return new PollOutcome(run.runId(), false, false, e.getMessage());
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // recorded before the interrupt is restored: the store calls must not see it
                 run.failed("Опрос прерван остановкой хаба");
+                Thread.currentThread().interrupt();
                 return new PollOutcome(run.runId(), false, false, "interrupted");
             } catch (RuntimeException e) {
                 log.error("Source {} poll (run {}) failed", id(), run.runId(), e);

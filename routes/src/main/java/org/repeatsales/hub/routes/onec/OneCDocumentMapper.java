@@ -7,7 +7,9 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.repeatsales.hub.ingest.Buyer;
@@ -48,7 +50,7 @@ public final class OneCDocumentMapper {
 
     /** A page's receipts, keys to remove, and the latest document time it covers. */
     public record Page(List<ReceiptRecord> receipts, List<String> removedKeys, int documents, int deleted, int unposted,
-                       LocalDateTime latest) {
+                       int unchanged, LocalDateTime latest) {
     }
 
     /** A structure 1C would not send; the reason names the document and field. */
@@ -58,7 +60,87 @@ public final class OneCDocumentMapper {
         }
     }
 
+    /** A goods item as the catalog names it, with the name of its group as category (null when it has none). */
+    public record Item(String name, String category) {
+    }
+
+    /** An entity of the goods catalog: its key, name and group reference (null for none). */
+    public record CatalogEntry(String key, String name, String groupKey) {
+    }
+
+    /** References of a page that need a lookup: counterparties and goods items, without the zero GUID. */
+    public record References(Set<String> counterparties, Set<String> items) {
+    }
+
+    /**
+     * What a page refers to, so the caller can fetch the counterparties and items it does not know
+     * in a few batched requests before mapping. Values that are not GUIDs are left out here and
+     * refused by {@link #map}.
+     */
+    public References references(JsonNode root) {
+        Set<String> counterparties = new LinkedHashSet<>();
+        Set<String> items = new LinkedHashSet<>();
+        JsonNode value = root == null ? null : root.get("value");
+        if (value == null || !value.isArray()) {
+            return new References(counterparties, items);
+        }
+        for (JsonNode doc : value) {
+            addGuid(counterparties, doc.get(fields.counterparty()));
+            for (String table : fields.lineTables()) {
+                JsonNode rows = doc.get(table);
+                if (rows != null && rows.isArray()) {
+                    for (JsonNode row : rows) {
+                        if (text(row, fields.itemText()) == null) {
+                            addGuid(items, row.get(fields.item()));
+                        }
+                    }
+                }
+            }
+        }
+        return new References(counterparties, items);
+    }
+
+    private static void addGuid(Set<String> keys, JsonNode value) {
+        if (value != null && value.isTextual()) {
+            String key = value.asText().trim();
+            if (!EMPTY_GUID.equals(key) && GUID.matcher(key).matches()) {
+                keys.add(key.toLowerCase());
+            }
+        }
+    }
+
+    /** A goods catalog entity ({@code Catalog_Номенклатура}) as name and group. */
+    public CatalogEntry catalogEntry(JsonNode entity) throws MalformedException {
+        String key = guid(entity, fields.key(), 0);
+        if (key == null) {
+            throw new MalformedException("элемент номенклатуры без ключа " + fields.key());
+        }
+        return new CatalogEntry(key, text(entity, fields.itemName()), guid(entity, fields.itemGroup(), 0));
+    }
+
+    /** The document's version stamp ({@code DataVersion}), or null when the entity set does not publish it. */
+    public String dataVersion(JsonNode doc) {
+        return text(doc, fields.dataVersion());
+    }
+
+    /** The document's key, lower-cased as receipts are keyed, or null when absent or not a GUID. */
+    public String keyOf(JsonNode doc) {
+        String value = text(doc, fields.key());
+        return value == null || !GUID.matcher(value).matches() ? null : value.toLowerCase();
+    }
+
     public Page map(JsonNode root, Function<String, Buyer> counterparties) throws MalformedException {
+        return map(root, counterparties, key -> null, key -> false);
+    }
+
+    /**
+     * @param items the catalog's name (and group) of a goods item by key; null when unknown, and the
+     *     line is then named by the key
+     * @param unchanged documents (by key) the caller already stored in this very version: left out
+     *     of the page, neither mapped nor written
+     */
+    public Page map(JsonNode root, Function<String, Buyer> counterparties, Function<String, Item> items,
+                    java.util.function.Predicate<JsonNode> unchanged) throws MalformedException {
         JsonNode value = root == null ? null : root.get("value");
         if (value == null || !value.isArray()) {
             throw new MalformedException("в ответе нет массива \"value\"");
@@ -67,6 +149,7 @@ public final class OneCDocumentMapper {
         List<String> removed = new ArrayList<>();
         int deleted = 0;
         int unposted = 0;
+        int same = 0;
         LocalDateTime latest = null;
         int n = 0;
         for (JsonNode doc : value) {
@@ -77,6 +160,10 @@ public final class OneCDocumentMapper {
             }
             LocalDateTime date = dateOf(doc, key);
             latest = latest == null || date.isAfter(latest) ? date : latest;
+            if (unchanged.test(doc)) {
+                same++;
+                continue;
+            }
             if (flag(doc, fields.deletionMark(), key, false)) {
                 deleted++;
                 removed.add(key);
@@ -88,9 +175,9 @@ public final class OneCDocumentMapper {
                 removed.add(key);
                 continue;
             }
-            receipts.add(receipt(doc, key, date, n, counterparties));
+            receipts.add(receipt(doc, key, date, n, counterparties, items));
         }
-        return new Page(receipts, removed, n, deleted, unposted, latest);
+        return new Page(receipts, removed, n, deleted, unposted, same, latest);
     }
 
     /** The buyer a {@code Catalog_Контрагенты} entity describes: name, first phone and e-mail, its key. */
@@ -122,8 +209,8 @@ public final class OneCDocumentMapper {
         return new Buyer(name, phone, email, key, null, null);
     }
 
-    private ReceiptRecord receipt(JsonNode doc, String key, LocalDateTime date, int n, Function<String, Buyer> counterparties)
-            throws MalformedException {
+    private ReceiptRecord receipt(JsonNode doc, String key, LocalDateTime date, int n, Function<String, Buyer> counterparties,
+                                  Function<String, Item> items) throws MalformedException {
         List<ReceiptLine> lines = new ArrayList<>();
         BigDecimal sum = BigDecimal.ZERO;
         for (String table : fields.lineTables()) {
@@ -137,11 +224,17 @@ public final class OneCDocumentMapper {
             for (JsonNode row : rows) {
                 BigDecimal amount = money(row, fields.amount(), key, table);
                 String item = text(row, fields.itemText());
+                String category = table;
                 if (item == null) {
                     String ref = text(row, fields.item());
                     item = EMPTY_GUID.equals(ref) ? null : ref;
+                    Item named = item == null ? null : items.apply(item.toLowerCase());
+                    if (named != null && named.name() != null) {
+                        item = named.name();
+                        category = named.category() == null ? table : named.category();
+                    }
                 }
-                lines.add(new ReceiptLine(lines.size() + 1, item, table, number(row, fields.quantity(), key, table, 3),
+                lines.add(new ReceiptLine(lines.size() + 1, item, category, number(row, fields.quantity(), key, table, 3),
                         number(row, fields.price(), key, table, 2), amount));
                 sum = sum.add(amount);
             }

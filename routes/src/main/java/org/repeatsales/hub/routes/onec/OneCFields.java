@@ -11,6 +11,10 @@ import java.util.List;
  * @param item line field naming the goods (a reference key unless {@code itemText} is filled)
  * @param itemText line field with a text description (services' {@code Содержание}), preferred
  *     over {@code item} when not empty
+ * @param itemName field of the goods catalog entity with the item's name
+ * @param itemGroup field of the goods catalog entity pointing to its group (a folder of the same
+ *     catalog), whose name becomes the line's category
+ * @param dataVersion the document field with 1C's version stamp of the object
  */
 public record OneCFields(
         String key,
@@ -28,7 +32,10 @@ public record OneCFields(
         String counterpartyName,
         String contactTable,
         String contactType,
-        String contactValue) {
+        String contactValue,
+        String itemName,
+        String itemGroup,
+        String dataVersion) {
 
     public OneCFields {
         key = or(key, "Ref_Key");
@@ -47,10 +54,14 @@ public record OneCFields(
         contactTable = or(contactTable, "КонтактнаяИнформация");
         contactType = or(contactType, "Тип");
         contactValue = or(contactValue, "Представление");
+        itemName = or(itemName, "Description");
+        itemGroup = or(itemGroup, "Parent_Key");
+        dataVersion = or(dataVersion, "DataVersion");
     }
 
     public static OneCFields defaults() {
-        return new OneCFields(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new OneCFields(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null);
     }
 
     private static String or(String value, String fallback) {

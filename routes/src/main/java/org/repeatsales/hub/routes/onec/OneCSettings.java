@@ -12,6 +12,11 @@ import java.time.ZoneId;
  * @param overlap how far before the watermark each poll starts again, for documents posted late
  *     with an earlier date and for paging shifts while documents arrive
  * @param since where the first poll starts
+ * @param itemSet the goods catalog ({@code Catalog_Номенклатура}) that names the items of goods lines
+ * @param resolveItems whether goods lines are named from {@code itemSet} (else by the item's key)
+ * @param skipUnchangedVersions whether documents whose {@code DataVersion} this source already
+ *     stored are left out of the page (see {@link OneCSource})
+ * @param lookupBatch how many counterparties or items one catalog request asks for
  */
 public record OneCSettings(
         String id,
@@ -25,5 +30,14 @@ public record OneCSettings(
         Duration overlap,
         LocalDateTime since,
         boolean importUnposted,
-        ZoneId zone) {
+        ZoneId zone,
+        String itemSet,
+        boolean resolveItems,
+        boolean skipUnchangedVersions,
+        int lookupBatch) {
+
+    public OneCSettings {
+        itemSet = itemSet == null || itemSet.isBlank() ? "Catalog_Номенклатура" : itemSet;
+        lookupBatch = Math.max(1, lookupBatch);
+    }
 }

@@ -8,8 +8,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.repeatsales.hub.ingest.Buyer;
 import org.repeatsales.hub.routes.sources.PollOutcome;
@@ -25,8 +31,13 @@ import org.slf4j.LoggerFactory;
  * Polls one 1C base over OData: sales documents from the watermark minus the overlap window,
  * ordered by date and key, page by page with {@code $top}/{@code $skip}; each page is stored with
  * the watermark it reaches in one transaction, so a failure anywhere leaves the store and the
- * watermark consistent and the next poll goes on from there. Counterparties are fetched once per
- * poll.
+ * watermark consistent and the next poll goes on from there. Counterparties and goods items are
+ * fetched once per poll, before the page that first names them, in batched catalog requests.
+ *
+ * <p>Increments are by {@code Date}: 1C's {@code DataVersion} is an opaque stamp that OData can
+ * compare for equality only (it cannot be ordered, so it cannot be a watermark). With
+ * {@link OneCSettings#skipUnchangedVersions()} it serves the other purpose it can: a document the
+ * overlap window brings back in the version this source already stored is left out of the page.
  */
 public final class OneCSource extends SinglePollSource {
 
@@ -78,8 +89,9 @@ public final class OneCSource extends SinglePollSource {
                 run.failed(e.getMessage());
                 return new PollOutcome(run.runId(), false, false, e.getMessage());
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // recorded before the interrupt is restored: the store calls must not see it
                 run.failed("Опрос прерван остановкой хаба");
+                Thread.currentThread().interrupt();
                 return new PollOutcome(run.runId(), false, false, "interrupted");
             } catch (RuntimeException e) {
                 log.error("Source {} poll (run {}) failed", id(), run.runId(), e);
@@ -89,54 +101,142 @@ public final class OneCSource extends SinglePollSource {
         }
     }
 
+    /** A page read, parsed and mapped, ready to store. */
+    private record Fetched(int page, JsonNode root, OneCDocumentMapper.Page mapped) {
+    }
+
+    /**
+     * Pages are read one ahead: while page N is written to the store (one transaction), page N+1
+     * is requested, parsed and mapped on the poll's fetch thread, as the file import reads while
+     * it writes. Stores stay in page order on the poll's thread, so the watermark still moves page
+     * by page; a page read ahead is never stored before the pages before it.
+     */
     private String pages(SourceStore.PollRun run, LocalDateTime from, String watermark)
             throws SourceException, InterruptedException {
         String authorization = authorization();
-        Map<String, Buyer> counterparties = new HashMap<>();
+        Lookups lookups = new Lookups(authorization);
+        versions.values().removeIf(v -> v.date().isBefore(from)); // never asked for again
         LocalDateTime reached = watermark == null ? null : LocalDateTime.parse(watermark);
         int documents = 0;
         int deleted = 0;
         int unposted = 0;
-        int page = 1;
-        for (int skip = 0; ; skip += settings.pageSize(), page++) {
-            URI uri = documentsUri(from, skip);
-            SourceHttp.Response response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"),
-                    settings.entitySet(), page, this::credentialHint);
-            OneCDocumentMapper.Page mapped = mapPage(response, uri, page, authorization, counterparties);
-            if (mapped.latest() != null && (reached == null || mapped.latest().isAfter(reached))) {
-                reached = mapped.latest();
+        int unchanged = 0;
+        int page = 0;
+        ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "source-" + id() + "-fetch");
+            t.setDaemon(true);
+            return t;
+        });
+        Future<Fetched> next = ahead.submit(() -> fetch(from, 0, 1, authorization, lookups));
+        try {
+            while (next != null) {
+                Fetched current = await(next);
+                page = current.page();
+                OneCDocumentMapper.Page mapped = current.mapped();
+                int nextPage = page + 1;
+                next = mapped.documents() < settings.pageSize() ? null
+                        : ahead.submit(() -> fetch(from, (nextPage - 1) * settings.pageSize(), nextPage, authorization, lookups));
+                if (mapped.latest() != null && (reached == null || mapped.latest().isAfter(reached))) {
+                    reached = mapped.latest();
+                }
+                run.storePage(mapped.receipts(), mapped.removedKeys(), reached == null ? null : reached.toString(),
+                        reached == null ? null : reached.atZone(settings.zone()).toInstant());
+                rememberVersions(current.root());
+                documents += mapped.documents();
+                deleted += mapped.deleted();
+                unposted += mapped.unposted();
+                unchanged += mapped.unchanged();
             }
-            run.storePage(mapped.receipts(), mapped.removedKeys(), reached == null ? null : reached.toString(),
-                    reached == null ? null : reached.atZone(settings.zone()).toInstant());
-            documents += mapped.documents();
-            deleted += mapped.deleted();
-            unposted += mapped.unposted();
-            if (mapped.documents() < settings.pageSize()) {
-                break;
+        } finally {
+            if (next != null) {
+                next.cancel(true);
             }
+            ahead.shutdownNow();
         }
         return "Документов " + documents + " на " + page + " стр.: сохранено " + run.rowsStored()
                 + ", помечено на удаление " + deleted + ", не проведено " + unposted
+                + (settings.skipUnchangedVersions() ? ", без изменений по DataVersion " + unchanged : "")
+                + "; запросов к справочникам " + lookups.requests
                 + "; водяной знак " + (reached == null ? "—" : reached);
     }
 
-    private OneCDocumentMapper.Page mapPage(SourceHttp.Response response, URI uri, int page, String authorization,
-                                            Map<String, Buyer> counterparties) throws SourceException, InterruptedException {
+    /** Reads, parses and maps one page; runs on the poll's fetch thread, the only user of {@code lookups}. */
+    private Fetched fetch(LocalDateTime from, int skip, int page, String authorization, Lookups lookups)
+            throws SourceException, InterruptedException {
+        URI uri = documentsUri(from, skip);
+        SourceHttp.Response response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"),
+                settings.entitySet(), page, this::credentialHint);
         RawResponse raw = new RawResponse(settings.entitySet(), page, SourceHttp.readable(uri), response.status(), response.body());
-        JsonNode root;
+        JsonNode root = parse(response.body(), page, raw);
+        lookups.prefetch(mapper.references(root));
         try {
-            root = JSON.readTree(response.body());
-        } catch (JsonProcessingException e) {
-            throw malformed(page, "ответ не JSON (" + e.getOriginalMessage() + ")", raw, e);
-        }
-        try {
-            // the mapper asks for counterparties one by one; lookups that fail surface after it returns
-            CounterpartyLookup lookup = new CounterpartyLookup(authorization, counterparties);
-            OneCDocumentMapper.Page mapped = mapper.map(root, lookup);
-            lookup.rethrow();
-            return mapped;
+            return new Fetched(page, root, mapper.map(root, lookups::buyer, lookups::item, this::storedInThisVersion));
         } catch (OneCDocumentMapper.MalformedException e) {
             throw malformed(page, e.getMessage(), raw, e);
+        }
+    }
+
+    /** The page the fetch thread produced, or what stopped it. */
+    private static Fetched await(Future<Fetched> page) throws SourceException, InterruptedException {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SourceException se) {
+                throw se;
+            }
+            if (cause instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    /** A document's version this source has stored, with its date (to forget it once no poll can read it again). */
+    private record Version(String version, LocalDateTime date) {
+    }
+
+    /**
+     * Versions of the documents this source stored, by key; used only with
+     * {@link OneCSettings#skipUnchangedVersions()}. Kept in memory: after a restart every document
+     * of the overlap window is mapped and written once more, which the store takes as unchanged.
+     * Written by the poll's thread after each page is stored, read by its fetch thread.
+     */
+    private final Map<String, Version> versions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private boolean storedInThisVersion(JsonNode doc) {
+        if (!settings.skipUnchangedVersions()) {
+            return false;
+        }
+        String key = mapper.keyOf(doc);
+        String version = mapper.dataVersion(doc);
+        Version stored = key == null ? null : versions.get(key);
+        return version != null && stored != null && version.equals(stored.version());
+    }
+
+    /** After the page committed: its documents are stored in these versions. */
+    private void rememberVersions(JsonNode root) {
+        if (!settings.skipUnchangedVersions()) {
+            return;
+        }
+        for (JsonNode doc : root.get("value")) {
+            String key = mapper.keyOf(doc);
+            String version = mapper.dataVersion(doc);
+            String date = doc.path(settings.fields().date()).asText("");
+            if (key != null && version != null && date.length() >= 19) {
+                versions.put(key, new Version(version, LocalDateTime.parse(date.substring(0, 19))));
+            }
+        }
+    }
+
+    private JsonNode parse(String body, int page, RawResponse raw) throws SourceException {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw malformed(page, "ответ не JSON (" + e.getOriginalMessage() + ")", raw, e);
         }
     }
 
@@ -145,67 +245,100 @@ public final class OneCSource extends SinglePollSource {
                 "Неожиданный ответ 1C: " + settings.entitySet() + ", страница " + page + ": " + reason, raw, cause);
     }
 
-    /** Fetches counterparties through the poll's cache; remembers the first failure for the poll to throw. */
-    private final class CounterpartyLookup implements java.util.function.Function<String, Buyer> {
+    /**
+     * Counterparties and goods items of one poll, fetched before each page is mapped in batched
+     * requests ({@code $filter=Ref_Key eq guid'...' or ...}), never one request per document.
+     */
+    private final class Lookups {
         private final String authorization;
-        private final Map<String, Buyer> cache;
-        private SourceException failure;
-        private InterruptedException interrupted;
+        private final Map<String, Buyer> buyers = new HashMap<>();
+        private final Map<String, OneCDocumentMapper.CatalogEntry> entries = new HashMap<>();
+        private final Map<String, OneCDocumentMapper.Item> items = new HashMap<>();
+        int requests;
 
-        CounterpartyLookup(String authorization, Map<String, Buyer> cache) {
+        Lookups(String authorization) {
             this.authorization = authorization;
-            this.cache = cache;
         }
 
-        @Override
-        public Buyer apply(String key) {
-            Buyer cached = cache.get(key);
-            if (cached != null || failure != null || interrupted != null) {
-                return cached == null ? Buyer.ANONYMOUS : cached;
+        void prefetch(OneCDocumentMapper.References references) throws SourceException, InterruptedException {
+            List<String> buyersToFetch = references.counterparties().stream().filter(k -> !buyers.containsKey(k)).toList();
+            for (JsonNode entity : fetchAll(settings.counterpartySet(), buyersToFetch)) {
+                try {
+                    Buyer buyer = mapper.buyer(entity);
+                    buyers.put(buyer.sourceKey(), buyer);
+                } catch (OneCDocumentMapper.MalformedException e) {
+                    throw lookupMalformed(settings.counterpartySet(), e.getMessage(), entity);
+                }
             }
-            try {
-                Buyer buyer = fetchCounterparty(key, authorization);
-                cache.put(key, buyer);
-                return buyer;
-            } catch (SourceException e) {
-                failure = e;
-            } catch (InterruptedException e) {
-                interrupted = e;
+            // a counterparty 1C no longer has: the receipt is still a sale, known only by the key
+            buyersToFetch.forEach(k -> buyers.putIfAbsent(k, new Buyer(null, null, null, k, null, null)));
+            if (!settings.resolveItems()) {
+                return;
             }
-            return Buyer.ANONYMOUS;
+            List<String> itemsToFetch = references.items().stream().filter(k -> !entries.containsKey(k)).toList();
+            catalog(itemsToFetch);
+            List<String> groups = itemsToFetch.stream().map(entries::get)
+                    .filter(e -> e != null && e.groupKey() != null && !entries.containsKey(e.groupKey()))
+                    .map(OneCDocumentMapper.CatalogEntry::groupKey).distinct().toList();
+            catalog(groups);
+            for (String key : itemsToFetch) {
+                OneCDocumentMapper.CatalogEntry entry = entries.get(key);
+                if (entry != null && entry.name() != null) {
+                    OneCDocumentMapper.CatalogEntry group = entry.groupKey() == null ? null : entries.get(entry.groupKey());
+                    items.put(key, new OneCDocumentMapper.Item(entry.name(), group == null ? null : group.name()));
+                }
+            }
         }
 
-        void rethrow() throws SourceException, InterruptedException {
-            if (interrupted != null) {
-                throw interrupted;
-            }
-            if (failure != null) {
-                throw failure;
+        private void catalog(List<String> keys) throws SourceException, InterruptedException {
+            for (JsonNode entity : fetchAll(settings.itemSet(), keys)) {
+                try {
+                    OneCDocumentMapper.CatalogEntry entry = mapper.catalogEntry(entity);
+                    entries.put(entry.key(), entry);
+                } catch (OneCDocumentMapper.MalformedException e) {
+                    throw lookupMalformed(settings.itemSet(), e.getMessage(), entity);
+                }
             }
         }
-    }
 
-    private Buyer fetchCounterparty(String key, String authorization) throws SourceException, InterruptedException {
-        String entity = settings.counterpartySet() + "(guid'" + key + "')";
-        URI uri = URI.create(odataRoot() + encode(settings.counterpartySet()) + "(guid'" + key + "')?$format=json");
-        SourceHttp.Response response;
-        try {
-            response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"), entity, 0,
-                    this::credentialHint);
-        } catch (SourceException e) {
-            if (e.kind() == SourceException.Kind.REJECTED && e.raw() != null && e.raw().httpStatus() == 404) {
-                // the counterparty was deleted in 1C: the receipt is still a sale, known only by the key
-                return new Buyer(null, null, null, key, null, null);
-            }
-            throw e;
+        Buyer buyer(String key) {
+            Buyer buyer = buyers.get(key);
+            return buyer == null ? new Buyer(null, null, null, key, null, null) : buyer;
         }
-        RawResponse raw = new RawResponse(entity, 0, SourceHttp.readable(uri), response.status(), response.body());
-        try {
-            return mapper.buyer(JSON.readTree(response.body()));
-        } catch (JsonProcessingException e) {
-            throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + entity + ": ответ не JSON", raw, e);
-        } catch (OneCDocumentMapper.MalformedException e) {
-            throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + entity + ": " + e.getMessage(), raw, e);
+
+        OneCDocumentMapper.Item item(String key) {
+            return items.get(key);
+        }
+
+        private List<JsonNode> fetchAll(String set, List<String> keys) throws SourceException, InterruptedException {
+            List<JsonNode> found = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i += settings.lookupBatch()) {
+                List<String> batch = keys.subList(i, Math.min(keys.size(), i + settings.lookupBatch()));
+                String filter = batch.stream().map(k -> settings.fields().key() + " eq guid'" + k + "'")
+                        .collect(java.util.stream.Collectors.joining(" or "));
+                URI uri = URI.create(odataRoot() + encode(set) + "?$format=json&$filter=" + encode(filter));
+                requests++;
+                SourceHttp.Response response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"),
+                        set, 0, OneCSource.this::credentialHint);
+                RawResponse raw = new RawResponse(set, 0, SourceHttp.readable(uri), response.status(), response.body());
+                JsonNode value;
+                try {
+                    value = JSON.readTree(response.body()).get("value");
+                } catch (JsonProcessingException e) {
+                    throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set + ": ответ не JSON", raw, e);
+                }
+                if (value == null || !value.isArray()) {
+                    throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set
+                            + ": в ответе нет массива \"value\"", raw);
+                }
+                value.forEach(found::add);
+            }
+            return found;
+        }
+
+        private SourceException lookupMalformed(String set, String reason, JsonNode entity) {
+            return new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set + ": " + reason,
+                    new RawResponse(set, 0, null, 200, entity.toString()));
         }
     }
 

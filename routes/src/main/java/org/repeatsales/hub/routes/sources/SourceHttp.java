@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,8 +109,16 @@ public final class SourceHttp {
                 + " после " + (retries + 1) + " попыток", null);
     }
 
-    /** The URL as a person reads it (Cyrillic names decoded); it never carries credentials. */
+    /**
+     * The URL as a person reads it (Cyrillic names decoded), with the value of any query parameter
+     * that carries a credential (OFD.ru takes its {@code AuthToken} in the query) masked, so a kept
+     * response or a message never holds a secret.
+     */
     public static String readable(URI uri) {
-        return URLDecoder.decode(uri.toASCIIString().replace("+", "%2B"), StandardCharsets.UTF_8);
+        String decoded = URLDecoder.decode(uri.toASCIIString().replace("+", "%2B"), StandardCharsets.UTF_8);
+        return SECRET_PARAMETER.matcher(decoded).replaceAll("$1***");
     }
+
+    private static final Pattern SECRET_PARAMETER = Pattern.compile(
+            "(?i)([?&](?:auth_?token|token|access_?token|api_?key|apikey|password|sid)=)[^&#]*");
 }

@@ -179,7 +179,7 @@ class OneCDocumentMapperTest {
     @Test
     void shouldReadConfiguredFieldNames() throws Exception {
         OneCFields retail = new OneCFields(null, null, null, null, "Покупатель_Key", "СуммаЧека", List.of("Товары"),
-                null, null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null, null);
         JsonNode root = posted();
         ObjectNode doc = (ObjectNode) root.get("value").get(0);
         doc.put("СуммаЧека", 99.5);

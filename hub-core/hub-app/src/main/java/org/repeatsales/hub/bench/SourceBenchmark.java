@@ -1,0 +1,143 @@
+package org.repeatsales.hub.bench;
+
+import static org.repeatsales.hub.bench.BenchSupport.deleteRecursively;
+import static org.repeatsales.hub.bench.BenchSupport.peakHeapMb;
+import static org.repeatsales.hub.bench.BenchSupport.resetPeakHeap;
+import static org.repeatsales.hub.bench.BenchSupport.seconds;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import java.io.BufferedWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.repeatsales.hub.HubApplication;
+import org.repeatsales.hub.imports.ImportReport;
+import org.repeatsales.hub.imports.ImportService;
+import org.repeatsales.hub.ingest.FileFormat;
+import org.repeatsales.hub.routes.sources.PollOutcome;
+import org.repeatsales.hub.sources.LiveSources;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The live-source benchmark: a 1C base of 100,000 generated sales documents (counterparties,
+ * goods lines from a catalog, services) served by WireMock through the standard OData interface,
+ * polled by the hub's real 1C source into an empty store, beside the file import of the same
+ * receipts as a 1C retail CSV (the reference), both in one run on one fresh embedded PostgreSQL
+ * (emptied between the two). Prints receipts, lines, seconds, rates and the ratio of the times.
+ * Run with the heap capped: {@code bin/hub bench-sources} uses -Xmx512m.
+ *
+ * <p>Options: {@code --documents N}, {@code --counterparties N}, {@code --page-size N} (the
+ * source's $top), {@code --dir PATH} (work folder, default target/bench-sources).
+ */
+public final class SourceBenchmark {
+
+    private static final String SOURCE = "bench-1c";
+
+    private SourceBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int documents = 100_000;
+        int counterparties = 20_000;
+        int pageSize = 500;
+        Path dir = Path.of("target", "bench-sources");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--documents" -> documents = Integer.parseInt(args[++i].replace("_", ""));
+                case "--counterparties" -> counterparties = Integer.parseInt(args[++i].replace("_", ""));
+                case "--page-size" -> pageSize = Integer.parseInt(args[++i].replace("_", ""));
+                case "--dir" -> dir = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("Unknown option " + args[i]
+                        + "; known: --documents N --counterparties N --page-size N --dir PATH");
+            }
+        }
+        deleteRecursively(dir);
+        Files.createDirectories(dir);
+
+        OneCBenchBase data = new OneCBenchBase(documents, counterparties, 42L);
+        OneCODataSimulator base = new OneCODataSimulator("/buh", "Document_РеализацияТоваровУслуг");
+        base.serveGenerated(data);
+        data.fillCatalogs(base);
+        Path csv = dir.resolve("bench-1c-sales.csv");
+        long t0 = System.nanoTime();
+        long csvRows;
+        try (BufferedWriter out = Files.newBufferedWriter(csv, StandardCharsets.UTF_8)) {
+            csvRows = data.writeCsv(out);
+        }
+        System.out.printf(Locale.ROOT, "generated a 1C base of %d documents (%d counterparties, %d items) and %s: %d rows, %.1f MB in %.1f s%n",
+                documents, counterparties, OneCBenchBase.ITEMS, csv, csvRows, Files.size(csv) / 1e6, seconds(t0));
+
+        WireMockServer onec = base.start(8);
+        try (ConfigurableApplicationContext hub = new SpringApplicationBuilder(HubApplication.class)
+                .web(WebApplicationType.NONE)
+                .run("--hub.data-dir=" + dir.resolve("data"), "--hub.inbox.enabled=false", "--hub.demo.enabled=false",
+                        "--hub.db.url=", "--hub.admin-password=bench", "--hub.segments.auto-refresh=false",
+                        "--logging.level.org.repeatsales.hub.imports=WARN",
+                        "--logging.level.org.repeatsales.hub.imports.ImportService=DEBUG",
+                        "--logging.level.org.repeatsales.hub.imports.SourceRun=DEBUG",
+                        "--hub.sources." + SOURCE + ".base-url=http://localhost:" + onec.port() + "/buh",
+                        "--hub.sources." + SOURCE + ".user=odata",
+                        "--hub.sources." + SOURCE + ".password-env=HUB_BENCH_1C_PASSWORD", "--HUB_BENCH_1C_PASSWORD=bench",
+                        "--hub.sources." + SOURCE + ".page-size=" + pageSize,
+                        "--hub.sources." + SOURCE + ".since=2024-12-31T00:00:00",
+                        "--hub.sources." + SOURCE + ".first-poll-delay=1000d",
+                        "--hub.sources." + SOURCE + ".poll-period=1000d")) {
+            ImportService imports = hub.getBean(ImportService.class);
+            LiveSources sources = hub.getBean(LiveSources.class);
+            JdbcTemplate jdbc = new JdbcTemplate(hub.getBean(javax.sql.DataSource.class));
+
+            resetPeakHeap();
+            t0 = System.nanoTime();
+            ImportReport file = imports.importFile(new ImportService.ImportRequest(csv, csv.getFileName().toString(), "bench",
+                    FileFormat.CSV, "1c-retail"));
+            double fileSeconds = seconds(t0);
+            long fileHeap = peakHeapMb();
+            if (!file.succeeded() || file.rejected() > 0) {
+                throw new IllegalStateException("Benchmark file import failed: " + file.message() + ", rejected " + file.rejected());
+            }
+            long fileReceipts = count(jdbc, "select count(*) from receipt");
+            long fileLines = count(jdbc, "select count(*) from receipt_line");
+
+            jdbc.execute("truncate client, client_identity, receipt, receipt_line, client_stats, rejected_row, source_state"
+                    + " restart identity cascade");
+            jdbc.execute("vacuum analyze");
+
+            resetPeakHeap();
+            t0 = System.nanoTime();
+            PollOutcome poll = sources.poll(SOURCE, "bench");
+            double pollSeconds = seconds(t0);
+            long pollHeap = peakHeapMb();
+            if (!poll.succeeded()) {
+                throw new IllegalStateException("Benchmark poll failed: " + poll.message());
+            }
+            long pollReceipts = count(jdbc, "select count(*) from receipt");
+            long pollLines = count(jdbc, "select count(*) from receipt_line");
+            long clients = count(jdbc, "select count(*) from client");
+
+            long maxHeap = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-40s %9s %9s %9s %12s %8s%n", "run", "receipts", "lines", "seconds", "receipts/s", "time x");
+            System.out.printf(Locale.ROOT, "%-40s %9d %9d %9.2f %12.0f %8s%n", "reference: file import of the CSV", fileReceipts,
+                    fileLines, fileSeconds, fileReceipts / fileSeconds, "1.00");
+            System.out.printf(Locale.ROOT, "%-40s %9d %9d %9.2f %12.0f %8.2f%n", "1C poll over OData (WireMock), page " + pageSize,
+                    pollReceipts, pollLines, pollSeconds, pollReceipts / pollSeconds, pollSeconds / fileSeconds);
+            System.out.println();
+            System.out.printf(Locale.ROOT, "file import: %d rows, peak heap %d MB of %d MB%n", file.rowsRead(), fileHeap, maxHeap);
+            System.out.printf(Locale.ROOT, "1C poll:     %d document requests, %d clients; %s; peak heap %d MB of %d MB%n",
+                    base.documentRequests(), clients, poll.message(), pollHeap, maxHeap);
+            System.out.printf(Locale.ROOT, "target: the poll within 1.5x of the file import's time -> %.2fx (%s)%n",
+                    pollSeconds / fileSeconds, pollSeconds / fileSeconds <= 1.5 ? "met" : "NOT met");
+        } finally {
+            onec.stop();
+        }
+    }
+
+    private static long count(JdbcTemplate jdbc, String sql) {
+        Long n = jdbc.queryForObject(sql, Long.class);
+        return n == null ? 0 : n;
+    }
+}
