@@ -33,10 +33,12 @@ class ConsoleModel {
     @ModelAttribute("isAdmin")
     boolean isAdmin(Authentication who) {
         return ConsoleUser.isAdmin(who);
+    }
+
     /** Only admins are offered users, the audit log and everyone's tokens. */
     @ModelAttribute("viewerIsAdmin")
     boolean viewerIsAdmin(Authentication who) {
-        return who != null && who.getAuthorities().stream().anyMatch(a -> a.getAuthority().equals("ROLE_ADMIN"));
+        return ConsoleUser.isAdmin(who);
     }
 
     @ModelAttribute("viewer")

@@ -616,16 +616,6 @@ public class PluginRegistry {
         }
     }
 
-    /** Ids of the connectors the started plugins offer, sorted. */
-    public List<String> connectorIds() {
-        lock.readLock().lock();
-        try {
-            return entries.values().stream().flatMap(e -> e.connectors.keySet().stream()).sorted().toList();
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
     private ChannelConnector connector(String connectorId) {
         for (Entry e : entries.values()) {
             ChannelConnector c = e.connectors.get(connectorId);
