@@ -52,13 +52,19 @@ public class ImportRuns {
     }
 
     /** Runs still "running" when the hub starts were cut off by a stop or crash. */
-    public int markInterrupted() {
+    /**
+     * Marks as interrupted the runs still "running" that began before {@code startedBefore} (this
+     * process's start): a run begun since is this process's own, such as a file the inbox picked up
+     * while the hub was still starting.
+     */
+    public int markInterrupted(java.time.Instant startedBefore) {
         return db.update(IMPORT_RUN)
                 .set(IMPORT_RUN.STATUS, "interrupted")
                 .set(IMPORT_RUN.MESSAGE, "The hub stopped during this import; batches committed before the stop are kept."
                         + " Import the file again to complete it: nothing is duplicated.")
                 .set(IMPORT_RUN.FINISHED_AT, OffsetDateTime.now())
                 .where(IMPORT_RUN.STATUS.eq("running"))
+                .and(IMPORT_RUN.STARTED_AT.lt(startedBefore.atOffset(java.time.ZoneOffset.UTC)))
                 .execute();
     }
 

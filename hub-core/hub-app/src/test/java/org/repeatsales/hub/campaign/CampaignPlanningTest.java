@@ -29,8 +29,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * address per channel in the campaign's order, quiet hours in the client's zone; the run's counts add
  * up; dry runs and stopped runs leave nothing to send.
  */
+// no dispatcher: these tests look at the frozen rows, which a dispatcher would start sending
 @SpringBootTest(properties = {"hub.inbox.enabled=false", "hub.plugins.poll-millis=100", "hub.segments.auto-refresh=false",
-        "hub.campaigns.scheduler=false"})
+        "hub.campaigns.scheduler=false", "hub.campaigns.dispatch.enabled=false"})
 @Import(CampaignTestSupport.Templates.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CampaignPlanningTest {

@@ -111,7 +111,7 @@ final class Browser implements AutoCloseable {
         find("#username").sendKeys(username);
         find("#password").sendKeys(password);
         find("form button[type=submit]").click();
-        await(Duration.ofSeconds(20), d -> !path().startsWith("/login"));
+        await(Duration.ofSeconds(60), d -> !path().startsWith("/login"));
         assertThat(path()).as("after login as " + username).isIn("/", "/#");
     }
 
