@@ -1,5 +1,6 @@
 package org.repeatsales.hub.console;
 
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.plugin.Connectors;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -14,9 +15,11 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class ChannelPages {
 
     private final Connectors connectors;
+    private final AuditLog audit;
 
-    ChannelPages(Connectors connectors) {
+    ChannelPages(Connectors connectors, AuditLog audit) {
         this.connectors = connectors;
+        this.audit = audit;
     }
 
     @GetMapping("/channels")
@@ -30,7 +33,10 @@ class ChannelPages {
                 @RequestParam(required = false) String text, RedirectAttributes redirect) {
         redirect.addFlashAttribute("tested", id);
         try {
-            redirect.addFlashAttribute("result", connectors.testSend(id, address, subject, text, null));
+            Connectors.TestResult result = connectors.testSend(id, address, subject, text, null);
+            // the address is a contact: the audit row names the connector and the outcome only
+            audit.record("channel.test", "channel:" + id, result.outcome());
+            redirect.addFlashAttribute("result", result);
         } catch (IllegalArgumentException e) {
             redirect.addFlashAttribute("problem", e.getMessage());
         }

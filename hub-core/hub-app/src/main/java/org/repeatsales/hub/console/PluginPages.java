@@ -3,6 +3,7 @@ package org.repeatsales.hub.console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Function;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.repeatsales.hub.plugin.PluginView;
 import org.springframework.stereotype.Controller;
@@ -18,10 +19,16 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class PluginPages {
 
-    private final PluginRegistry plugins;
+    /** The audit action of each change, named as the API's controller names them. */
+    private static final java.util.Map<String, String> AUDITED = java.util.Map.of("enabled", "plugin.enable",
+            "disabled", "plugin.disable", "reloaded", "plugin.reload", "deleted", "plugin.delete");
 
-    PluginPages(PluginRegistry plugins) {
+    private final PluginRegistry plugins;
+    private final AuditLog audit;
+
+    PluginPages(PluginRegistry plugins, AuditLog audit) {
         this.plugins = plugins;
+        this.audit = audit;
     }
 
     @GetMapping("/plugins")
@@ -39,7 +46,9 @@ class PluginPages {
         }
         String name = file.getOriginalFilename() == null || file.getOriginalFilename().isBlank() ? "plugin.zip" : file.getOriginalFilename();
         try (InputStream in = file.getInputStream()) {
-            done(redirect, "uploaded", plugins.upload(name, in));
+            PluginView view = plugins.upload(name, in);
+            audit.record("plugin.upload", "plugin:" + view.id(), "file " + name + ", state " + view.state());
+            done(redirect, "uploaded", view);
         } catch (IllegalArgumentException e) {
             redirect.addFlashAttribute("problem", e.getMessage());
         }
@@ -71,7 +80,9 @@ class PluginPages {
 
     private String change(String id, String action, Function<String, PluginView> work, RedirectAttributes redirect) {
         try {
-            done(redirect, action, work.apply(id));
+            PluginView view = work.apply(id);
+            audit.record(AUDITED.get(action), "plugin:" + id, view == null ? "unloaded, file deleted" : "state " + view.state());
+            done(redirect, action, view);
             redirect.addFlashAttribute("subject", id);
         } catch (IllegalArgumentException | IllegalStateException e) {
             redirect.addFlashAttribute("problem", e.getMessage());

@@ -204,8 +204,12 @@ class SegmentPages {
      * console's security refuses analysts before this runs).
      */
     @GetMapping(path = "/segments/{id}/members.csv", produces = "text/csv")
-    ResponseEntity<StreamingResponseBody> export(@PathVariable long id, @RequestParam(required = false) String cell) {
+    ResponseEntity<StreamingResponseBody> export(@PathVariable long id, @RequestParam(required = false) String cell,
+                                                 Authentication who) {
         segments.get(id);
+        // recorded before the first row leaves: an export that cannot be audited does not happen
+        audit.record(who.getName(), "segment.export", "segment:" + id,
+                "members CSV from the console" + (cell == null || cell.isBlank() ? "" : ", cell " + cell) + ", contacts visible");
         StreamingResponseBody body = out -> {
             Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
             segments.exportMembers(id, cell, false, writer);

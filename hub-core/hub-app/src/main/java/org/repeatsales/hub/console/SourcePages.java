@@ -2,6 +2,7 @@ package org.repeatsales.hub.console;
 
 import java.util.Map;
 import java.util.NoSuchElementException;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.sources.SourceStatus;
 import org.repeatsales.hub.sources.SourceStatuses;
 import org.springframework.http.MediaType;
@@ -19,9 +20,11 @@ class SourcePages {
 
     private final SourceStatuses statuses;
     private final ConsoleTasks tasks;
+    private final AuditLog audit;
 
-    SourcePages(SourceStatuses statuses, ConsoleTasks tasks) {
+    SourcePages(SourceStatuses statuses, ConsoleTasks tasks, AuditLog audit) {
         this.statuses = statuses;
+        this.audit = audit;
         this.tasks = tasks;
     }
 
@@ -43,6 +46,8 @@ class SourcePages {
         }
         if (!tasks.startPoll(id)) {
             redirect.addFlashAttribute("busy", id);
+        } else {
+            audit.record("source.poll", "source:" + id, "poll now from the console");
         }
         return "redirect:/sources";
     }

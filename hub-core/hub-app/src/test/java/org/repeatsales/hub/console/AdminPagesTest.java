@@ -141,6 +141,19 @@ class AdminPagesTest {
         assertThat(audit.find(new AuditLog.Filter("pages-analyst", "client.*", null, null), 0, 10).total()).isZero();
     }
 
+    @Test
+    void shouldRecordAConsoleExportOfASegmentWhoeverAsksForIt() throws Exception {
+        long segment = jdbc.queryForObject(
+                "insert into segment (name, strategy, parameters) values ('Выгрузка из консоли', 'rules', '{}'::jsonb) returning id", Long.class);
+        MockHttpSession marketer = login("pages-marketer", "pages-marketer-pass");
+
+        MvcResult export = mvc.perform(get("/segments/" + segment + "/members.csv").session(marketer)).andReturn();
+
+        assertThat(export.getResponse().getStatus()).isEqualTo(200);
+        AuditLog.Page exports = audit.find(new AuditLog.Filter("pages-marketer", "segment.export", null, null), 0, 10);
+        assertThat(exports.items()).anySatisfy(e -> assertThat(e.target()).isEqualTo("segment:" + segment));
+    }
+
     private void ensure(String username, Role role) {
         try {
             users.loadUserByUsername(username);
