@@ -34,6 +34,9 @@ class ImportRecoveryTest {
     @Autowired
     ImportRuns runs;
 
+    @Autowired
+    ImportService imports;
+
     @TempDir
     Path dir;
 
@@ -97,5 +100,18 @@ class ImportRecoveryTest {
 
         assertThat(jdbc.queryForObject("select status from import_run", String.class)).isEqualTo("interrupted");
         assertThat(jdbc.queryForObject("select message from import_run", String.class)).contains("Import the file again");
+    }
+
+    @Test
+    void shouldLeaveRunsThisHubOpenedRunningWhenCheckingForCutOffRuns() throws IOException {
+        // at start-up the inbox may open a run before the check for cut-off runs gets to look
+        jdbc.update("insert into import_run (source, file, status) values ('inbox', 'cut-off.csv', 'running')");
+        long alive = imports.openRun(new ImportService.ImportRequest(salesFile(1), "alive.csv", "inbox", null, null));
+
+        assertThat(runs.markInterrupted()).isEqualTo(1);
+
+        assertThat(jdbc.queryForObject("select status from import_run where id = ?", String.class, alive)).isEqualTo("running");
+        assertThat(jdbc.queryForObject("select status from import_run where file = 'cut-off.csv'", String.class)).isEqualTo("interrupted");
+        runs.finish(alive, "failed", "test over", null, null);
     }
 }
