@@ -6,7 +6,10 @@ import static org.repeatsales.hub.store.jooq.Tables.REJECTED_ROW;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.repeatsales.hub.ops.HubMetrics;
 import org.repeatsales.hub.store.jooq.tables.records.ImportRunRecord;
 import org.springframework.stereotype.Repository;
@@ -17,14 +20,19 @@ public class ImportRuns {
 
     private final DSLContext db;
     private final HubMetrics metrics;
+    /**
+     * Runs this hub process started: at start-up the inbox may open a run before the check for runs
+     * a stop cut off has looked, and that run is alive, not cut off.
+     */
+    private final Set<Long> ownRuns = ConcurrentHashMap.newKeySet();
 
     ImportRuns(DSLContext db, HubMetrics metrics) {
         this.db = db;
         this.metrics = metrics;
     }
 
-    long start(String source, String file, String format, String mapping, Long bytesTotal) {
-        return db.insertInto(IMPORT_RUN)
+    synchronized long start(String source, String file, String format, String mapping, Long bytesTotal) {
+        long runId = db.insertInto(IMPORT_RUN)
                 .set(IMPORT_RUN.SOURCE, source)
                 .set(IMPORT_RUN.FILE, file)
                 .set(IMPORT_RUN.FORMAT, format)
@@ -34,6 +42,8 @@ public class ImportRuns {
                 .returning(IMPORT_RUN.ID)
                 .fetchOne()
                 .getId();
+        ownRuns.add(runId);
+        return runId;
     }
 
     void finish(long runId, String status, String message, String format, String mapping) {
@@ -45,26 +55,22 @@ public class ImportRuns {
                 .set(IMPORT_RUN.FINISHED_AT, OffsetDateTime.now())
                 .where(IMPORT_RUN.ID.eq(runId))
                 .execute();
+        ownRuns.remove(runId);
         ImportRunRecord run = db.fetchOne(IMPORT_RUN, IMPORT_RUN.ID.eq(runId));
         if (run != null) {
             metrics.importFinished(run.getSource(), status, run.getInserted(), run.getUpdated(), run.getUnchanged(), run.getRejected());
         }
     }
 
-    /** Runs still "running" when the hub starts were cut off by a stop or crash. */
-    /**
-     * Marks as interrupted the runs still "running" that began before {@code startedBefore} (this
-     * process's start): a run begun since is this process's own, such as a file the inbox picked up
-     * while the hub was still starting.
-     */
-    public int markInterrupted(java.time.Instant startedBefore) {
+    /** Runs still "running" when the hub starts, other than its own, were cut off by a stop or crash. */
+    public synchronized int markInterrupted() {
         return db.update(IMPORT_RUN)
                 .set(IMPORT_RUN.STATUS, "interrupted")
                 .set(IMPORT_RUN.MESSAGE, "The hub stopped during this import; batches committed before the stop are kept."
                         + " Import the file again to complete it: nothing is duplicated.")
                 .set(IMPORT_RUN.FINISHED_AT, OffsetDateTime.now())
                 .where(IMPORT_RUN.STATUS.eq("running"))
-                .and(IMPORT_RUN.STARTED_AT.lt(startedBefore.atOffset(java.time.ZoneOffset.UTC)))
+                .and(ownRuns.isEmpty() ? DSL.noCondition() : IMPORT_RUN.ID.notIn(ownRuns))
                 .execute();
     }
 

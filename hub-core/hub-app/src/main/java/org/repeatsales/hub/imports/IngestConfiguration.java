@@ -18,8 +18,7 @@ class IngestConfiguration {
     @Bean
     ApplicationRunner markInterruptedImports(ImportRuns runs) {
         return args -> {
-            int interrupted = runs.markInterrupted(
-                    java.time.Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()));
+            int interrupted = runs.markInterrupted();
             if (interrupted > 0) {
                 log.warn("{} import run(s) were cut off by the last stop; import their files again to complete them", interrupted);
             }

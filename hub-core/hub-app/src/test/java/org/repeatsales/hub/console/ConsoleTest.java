@@ -273,6 +273,21 @@ class ConsoleTest {
     }
 
     @Test
+    void shouldDeletePluginFileFromItsPage() throws Exception {
+        MockHttpSession admin = login("admin", "test-admin-password");
+        MockMultipartFile broken = new MockMultipartFile("file", "to-delete.zip", "application/zip", "junk".getBytes(StandardCharsets.UTF_8));
+        mvc.perform(multipart("/plugins").file(broken).session(admin).param("_csrf", csrf(admin, "/plugins"))).andReturn();
+        assertThat(mvc.perform(get("/plugins").session(admin)).andReturn().getResponse().getContentAsString())
+                .contains("data-plugin=\"to-delete.zip\"");
+
+        MvcResult delete = mvc.perform(post("/plugins/to-delete.zip/delete").session(admin).param("_csrf", csrf(admin, "/plugins"))).andReturn();
+        String page = mvc.perform(get("/plugins").session(admin)).andReturn().getResponse().getContentAsString();
+
+        assertThat(delete.getResponse().getRedirectedUrl()).isEqualTo("/plugins");
+        assertThat(page).contains("Плагин to-delete.zip удалён").doesNotContain("data-plugin=\"to-delete.zip\"");
+    }
+
+    @Test
     void shouldShowAdminPagesInEnglishWhenAsked() throws Exception {
         MockHttpSession admin = login("admin", "test-admin-password");
 

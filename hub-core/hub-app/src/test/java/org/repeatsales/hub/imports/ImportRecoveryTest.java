@@ -34,6 +34,9 @@ class ImportRecoveryTest {
     @Autowired
     ImportRuns runs;
 
+    @Autowired
+    ImportService imports;
+
     @TempDir
     Path dir;
 
@@ -90,16 +93,25 @@ class ImportRecoveryTest {
     }
 
     @Test
-    void shouldMarkRunsLeftRunningByAStopAsInterruptedButNotThoseBegunSinceTheStart() {
-        jdbc.update("insert into import_run (source, file, status, started_at) values ('inbox', 'big.csv', 'running', now() - interval '1 hour')");
-        // the inbox may pick a file up while the hub is still starting: that run is this process's own
-        jdbc.update("insert into import_run (source, file, status) values ('inbox', 'new.csv', 'running')");
+    void shouldMarkRunsLeftRunningByAStopAsInterrupted() {
+        jdbc.update("insert into import_run (source, file, status) values ('inbox', 'big.csv', 'running')");
 
-        assertThat(runs.markInterrupted(java.time.Instant.now().minusSeconds(60))).isEqualTo(1);
+        assertThat(runs.markInterrupted()).isEqualTo(1);
 
-        assertThat(jdbc.queryForObject("select status from import_run where file = 'big.csv'", String.class)).isEqualTo("interrupted");
-        assertThat(jdbc.queryForObject("select message from import_run where file = 'big.csv'", String.class))
-                .contains("Import the file again");
-        assertThat(jdbc.queryForObject("select status from import_run where file = 'new.csv'", String.class)).isEqualTo("running");
+        assertThat(jdbc.queryForObject("select status from import_run", String.class)).isEqualTo("interrupted");
+        assertThat(jdbc.queryForObject("select message from import_run", String.class)).contains("Import the file again");
+    }
+
+    @Test
+    void shouldLeaveRunsThisHubOpenedRunningWhenCheckingForCutOffRuns() throws IOException {
+        // at start-up the inbox may open a run before the check for cut-off runs gets to look
+        jdbc.update("insert into import_run (source, file, status) values ('inbox', 'cut-off.csv', 'running')");
+        long alive = imports.openRun(new ImportService.ImportRequest(salesFile(1), "alive.csv", "inbox", null, null));
+
+        assertThat(runs.markInterrupted()).isEqualTo(1);
+
+        assertThat(jdbc.queryForObject("select status from import_run where id = ?", String.class, alive)).isEqualTo("running");
+        assertThat(jdbc.queryForObject("select status from import_run where file = 'cut-off.csv'", String.class)).isEqualTo("interrupted");
+        runs.finish(alive, "failed", "test over", null, null);
     }
 }
