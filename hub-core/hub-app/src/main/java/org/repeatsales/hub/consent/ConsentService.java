@@ -8,10 +8,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.repeatsales.hub.api.channel.Channel;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -81,6 +86,32 @@ public class ConsentService {
     /** True only with consent given and not withdrawn since: the rule every send checks. */
     public boolean maySend(long clientId, Channel channel) {
         return current(clientId, channel).filter(GIVEN::equals).isPresent();
+    }
+
+    /**
+     * Where each of the given clients may be sent a marketing message right now: per channel with
+     * consent given (and not withdrawn since), the client's most recently recorded address there.
+     * The dispatcher asks this for a whole batch just before sending, so a withdrawal takes effect
+     * before the next message. Clients and channels without both consent and address are absent.
+     */
+    public Map<Long, Map<Channel, String>> reachable(Collection<Long> clientIds) {
+        Map<Long, Map<Channel, String>> result = new HashMap<>();
+        if (clientIds.isEmpty()) {
+            return result;
+        }
+        db.resultQuery("""
+                select c.client_id, c.channel, a.address
+                from (select distinct on (client_id, channel) client_id, channel, state
+                      from consent where client_id = any({0}::bigint[])
+                      order by client_id, channel, id desc) c
+                join lateral (select ca.address from client_address ca
+                              where ca.client_id = c.client_id and ca.channel = c.channel
+                              order by ca.updated_at desc, ca.id desc limit 1) a on true
+                where c.state = 'given'""", DSL.val(clientIds.toArray(Long[]::new)))
+                .fetch()
+                .forEach(r -> result.computeIfAbsent(r.get(0, Long.class), k -> new EnumMap<>(Channel.class))
+                        .put(Channel.valueOf(r.get(1, String.class)), r.get(2, String.class)));
+        return result;
     }
 
     /** Withdraws consent unless already withdrawn (a link clicked twice adds no second row). */
