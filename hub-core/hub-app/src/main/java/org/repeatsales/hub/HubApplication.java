@@ -1,6 +1,7 @@
 package org.repeatsales.hub;
 
 import java.util.Arrays;
+import org.repeatsales.hub.bench.DispatchBenchmark;
 import org.repeatsales.hub.bench.ImportBenchmark;
 import org.repeatsales.hub.bench.SegmentBenchmark;
 import org.springframework.boot.SpringApplication;
@@ -9,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * The hub: {@code java -jar hub-app-exec.jar} runs it; {@code ... bench-import} and
- * {@code ... bench-segments} run the benchmarks.
+ * {@code ... bench-segments} and {@code ... bench-dispatch} run the benchmarks.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -22,6 +23,10 @@ public class HubApplication {
         }
         if (args.length > 0 && args[0].equals("bench-segments")) {
             SegmentBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("bench-dispatch")) {
+            DispatchBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         SpringApplication.run(HubApplication.class, args);
