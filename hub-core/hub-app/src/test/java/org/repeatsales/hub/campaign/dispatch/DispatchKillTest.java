@@ -69,7 +69,7 @@ class DispatchKillTest {
 
             Process first = startHub(url, sink.baseUrl(), Path.of("target", "dispatch-kill-first.log"));
             try {
-                awaitTrue(() -> delivered(jdbc, run) >= CLIENTS / 4, Duration.ofSeconds(240), first);
+                awaitTrue(() -> delivered(jdbc, run) >= CLIENTS / 4, Duration.ofSeconds(600), first);
             } finally {
                 first.destroyForcibly().waitFor();
             }
@@ -81,7 +81,7 @@ class DispatchKillTest {
 
             Process second = startHub(url, sink.baseUrl(), Path.of("target", "dispatch-kill-second.log"));
             try {
-                awaitTrue(() -> rows.runState(run).equals("finished"), Duration.ofSeconds(240), second);
+                awaitTrue(() -> rows.runState(run).equals("finished"), Duration.ofSeconds(600), second);
             } finally {
                 second.destroy();
                 second.waitFor();
