@@ -2,6 +2,7 @@ package org.repeatsales.hub;
 
 import java.util.Arrays;
 import org.repeatsales.hub.bench.CampaignBenchmark;
+import org.repeatsales.hub.bench.DispatchBenchmark;
 import org.repeatsales.hub.bench.ImportBenchmark;
 import org.repeatsales.hub.bench.SegmentBenchmark;
 import org.repeatsales.hub.bench.SourceBenchmark;
@@ -11,7 +12,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * The hub: {@code java -jar hub-app-exec.jar} runs it; {@code ... bench-import},
- * {@code ... bench-segments}, {@code ... bench-campaigns} and {@code ... bench-sources} run the benchmarks.
+ * {@code ... bench-segments}, {@code ... bench-campaigns}, {@code ... bench-dispatch} and
+ * {@code ... bench-sources} run the benchmarks.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -24,6 +26,10 @@ public class HubApplication {
         }
         if (args.length > 0 && args[0].equals("bench-campaigns")) {
             CampaignBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("bench-dispatch")) {
+            DispatchBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("bench-sources")) {

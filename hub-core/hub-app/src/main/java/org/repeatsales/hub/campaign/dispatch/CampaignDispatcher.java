@@ -121,6 +121,25 @@ public class CampaignDispatcher {
         return new DispatchWorker(newWorkerId(), settings, queue, consents, connectors, renderer, metrics, plans, pacers);
     }
 
+    /**
+     * Starts {@code n} workers of their own beside the process's one (the benchmark measures one or
+     * more workers on one database this way).
+     *
+     * @return how to stop each
+     */
+    public java.util.List<Runnable> startWorkers(int n) {
+        java.util.List<Runnable> stops = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            DispatchWorker w = newWorker();
+            if (w == null) {
+                throw new IllegalStateException("No MessageRenderer is installed");
+            }
+            w.start();
+            stops.add(w::stop);
+        }
+        return stops;
+    }
+
     private synchronized void replaceIfLost() {
         if (worker != null && worker.lost()) {
             log.warn("Replacing dispatcher worker {}, which lost its claims", worker.id());

@@ -30,8 +30,7 @@ import org.springframework.stereotype.Component;
 class DeliveryQueue {
 
     /** A delivery claimed by a worker: it is 'sending' under that worker's lease. */
-    record Claimed(long id, long runId, long clientId, List<Channel> channels, int attempts, Instant runSince,
-            String leaseOwner) {
+    record Claimed(long id, long runId, long clientId, List<Channel> channels, int attempts, String leaseOwner) {
     }
 
     /**
@@ -109,18 +108,20 @@ class DeliveryQueue {
      * {@code skipChannels} (channels with enough in flight already).
      */
     List<Claimed> claim(String workerId, int limit, Collection<Channel> skipChannels) {
+        // The ids are gathered in an array first so the update finds its rows by primary key: joined to
+        // the subquery, the planner may hash-join against a scan of the whole table.
         String sql = """
                 update delivery d set status = 'sending', lease_owner = ?, updated_at = now()
-                from (select q.id, coalesce(r.planned_at, r.created_at) as since
-                      from delivery q join campaign_run r on r.id = q.run_id
+                where d.id = any (array(
+                      select q.id from delivery q
                       where q.status = 'queued' and q.not_before <= now()
-                        and r.state = 'dispatching' and not r.dry_run
+                        and q.run_id = any (array(select r.id from campaign_run r
+                                                  where r.state = 'dispatching' and not r.dry_run))
                         and coalesce(q.channels[1], '') <> all (?::text[])
                       order by q.not_before, q.id
                       limit ?
-                      for update of q skip locked) c
-                where d.id = c.id
-                returning d.id, d.run_id, d.client_id, d.channels, d.attempts, c.since""";
+                      for update skip locked))
+                returning d.id, d.run_id, d.client_id, d.channels, d.attempts""";
         try (Connection c = store.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, workerId);
             st.setArray(2, c.createArrayOf("text", skipChannels.stream().map(Channel::name).toArray()));
@@ -136,7 +137,7 @@ class DeliveryQueue {
                         }
                     }
                     claimed.add(new Claimed(rs.getLong(1), rs.getLong(2), rs.getLong(3), List.copyOf(channels),
-                            rs.getInt(5), rs.getTimestamp(6).toInstant(), workerId));
+                            rs.getInt(5), workerId));
                 }
             }
             claimed.sort(Comparator.comparingLong(Claimed::id));
@@ -245,7 +246,11 @@ class DeliveryQueue {
                 from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[],
                             ?::text[], ?::boolean[], ?::text[])
                      as u(id, status, channels, channel, address, not_before, attempts, message_id, reason, sent, lease)
-                where d.id = u.id and d.status = 'sending' and d.lease_owner = u.lease
+                where d.id = u.id and d.lease_owner = u.lease
+                  -- written so that the lease index cannot serve it: its row estimate is stale during a
+                  -- run (analyzed while nothing was sending), and a plan over it compares every row
+                  -- sending with every outcome; the primary key finds each row directly
+                  and (d.status || '') = 'sending'
                 returning d.id, d.run_id""";
         try (Connection c = store.getConnection()) {
             c.setAutoCommit(false);
@@ -347,16 +352,19 @@ class DeliveryQueue {
         }
     }
 
-    /** The frozen definition of a run, as JSON. */
-    String runDefinition(long runId) {
-        try (Connection c = store.getConnection();
-                PreparedStatement st = c.prepareStatement("select definition::text from campaign_run where id = ?")) {
+    /** A run's frozen definition (JSON) and when it was planned. */
+    record RunRow(String definition, Instant since) {
+    }
+
+    RunRow run(long runId) {
+        try (Connection c = store.getConnection(); PreparedStatement st = c.prepareStatement(
+                "select definition::text, coalesce(planned_at, created_at) from campaign_run where id = ?")) {
             st.setLong(1, runId);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     throw new IllegalStateException("No run " + runId);
                 }
-                return rs.getString(1);
+                return new RunRow(rs.getString(1), rs.getTimestamp(2).toInstant());
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Reading run " + runId + " failed: " + e.getMessage(), e);

@@ -66,6 +66,10 @@ public final class DispatchWorker {
     /** The claims of this worker went to others (its beats were missed): it stops. */
     private volatile boolean lost;
     private final java.util.concurrent.atomic.AtomicLong claimed = new java.util.concurrent.atomic.AtomicLong();
+    /** Nanoseconds spent in each stage, for the stop line (and the benchmark's reading of it). */
+    private final java.util.concurrent.atomic.AtomicLong claimNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong prepareNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong writeNanos = new java.util.concurrent.atomic.AtomicLong();
 
     DispatchWorker(String id, DispatchProperties settings, DeliveryQueue queue, ConsentService consents,
             ConnectorAccess connectors, MessageRenderer renderer, DispatchMetrics metrics, RunPlans plans,
@@ -139,7 +143,9 @@ public final class DispatchWorker {
             log.warn("Worker {} could not unregister: {}; its claims return to the queue once it counts as dead", id,
                     e.getMessage());
         }
-        log.info("Dispatcher worker {} stopped", id);
+        log.info("Dispatcher worker {} stopped after claiming {} deliveries (claims {} s, consent/cap/render {} s, writes {} s)",
+                id, claimed.get(), claimNanos.get() / 1_000_000_000.0, prepareNanos.get() / 1_000_000_000.0,
+                writeNanos.get() / 1_000_000_000.0);
     }
 
     boolean lost() {
@@ -196,7 +202,9 @@ public final class DispatchWorker {
                 });
                 List<Claimed> batch;
                 try {
+                    long t0 = System.nanoTime();
                     batch = queue.claim(id, settings.batchSize(), full);
+                    claimNanos.addAndGet(System.nanoTime() - t0);
                 } catch (RuntimeException e) {
                     log.warn("Worker {}: claiming failed: {}", id, e.getMessage());
                     Thread.sleep(settings.idlePoll().toMillis());
@@ -230,12 +238,14 @@ public final class DispatchWorker {
     // ---- preparing a batch: consent, cap, rendering ----
 
     /** One delivery about to be sent on one channel. */
-    record Attempt(Claimed delivery, Channel channel, String address, ChannelStep step, List<Channel> remaining) {
+    record Attempt(Claimed delivery, Channel channel, String address, ChannelStep step, List<Channel> remaining, RunPlan plan) {
     }
 
     private void prepare(List<Claimed> batch) {
+        long t0 = System.nanoTime();
         try {
             prepareOrFail(batch);
+            prepareNanos.addAndGet(System.nanoTime() - t0);
         } catch (RuntimeException e) {
             log.warn("Worker {}: preparing {} deliveries failed, they go back to the queue: {}", id, batch.size(),
                     e.getMessage());
@@ -269,7 +279,7 @@ public final class DispatchWorker {
                 ChannelStep step = plan.steps().get(channel);
                 if (step != null && addresses.containsKey(channel)) {
                     attempt = new Attempt(d, channel, addresses.get(channel), step,
-                            List.copyOf(d.channels().subList(i + 1, d.channels().size())));
+                            List.copyOf(d.channels().subList(i + 1, d.channels().size())), plan);
                 }
             }
             if (attempt == null) {
@@ -423,7 +433,7 @@ public final class DispatchWorker {
                     true, channel, "delivered");
         } else if (outcome instanceof DeliveryOutcome.RetryLater retry) {
             Instant now = Instant.now();
-            if (attempts >= settings.maxAttempts() || d.runSince().plus(settings.maxAge()).isBefore(now)) {
+            if (attempts >= settings.maxAttempts() || a.plan().since().plus(settings.maxAge()).isBefore(now)) {
                 finish(d, "failed", a.remaining(), a.channel(), a.address(), attempts, null,
                         "gave up after " + attempts + " attempts: " + retry.reason(), false, channel, "failed");
             } else {
@@ -506,7 +516,9 @@ public final class DispatchWorker {
                     pending.add(first);
                     outcomes.drainTo(pending, settings.batchSize() * 4 - 1);
                 }
+                long t0 = System.nanoTime();
                 queue.write(pending);
+                writeNanos.addAndGet(System.nanoTime() - t0);
                 for (Outcome o : pending) {
                     inFlightOf(o.delivery()).decrementAndGet();
                 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -16,11 +17,13 @@ import org.repeatsales.hub.campaign.MessageTemplate;
  * What the dispatcher needs of a run's frozen definition: the step (connector and template) of each
  * channel, the campaign variables and the frequency cap. Read from the definition's JSON as the
  * campaign contract describes it ({@code channels}, {@code variables}, {@code policy}), so the
- * dispatcher sends what was fired even if the campaign has been edited since.
+ * dispatcher sends what was fired even if the campaign has been edited since. {@code since} is when
+ * the run was planned: retries end {@code max-age} after it.
  */
-record RunPlan(long runId, Map<Channel, ChannelStep> steps, Map<String, String> variables, Duration frequencyCap) {
+record RunPlan(long runId, Map<Channel, ChannelStep> steps, Map<String, String> variables, Duration frequencyCap,
+        Instant since) {
 
-    static RunPlan parse(long runId, String definitionJson, ObjectMapper json) {
+    static RunPlan parse(long runId, String definitionJson, Instant since, ObjectMapper json) {
         JsonNode root;
         try {
             root = json.readTree(definitionJson);
@@ -43,7 +46,7 @@ record RunPlan(long runId, Map<Channel, ChannelStep> steps, Map<String, String> 
         root.path("variables").fields().forEachRemaining(f -> variables.put(f.getKey(),
                 f.getValue().isValueNode() ? f.getValue().asText() : f.getValue().toString()));
         Duration cap = duration(root.path("policy").path("frequencyCap"), ContactPolicy.DEFAULT.frequencyCap());
-        return new RunPlan(runId, Map.copyOf(steps), Map.copyOf(variables), cap);
+        return new RunPlan(runId, Map.copyOf(steps), Map.copyOf(variables), cap, since);
     }
 
     static Channel channel(String name) {

@@ -30,7 +30,8 @@ class RunPlans {
             return Optional.of(known);
         }
         try {
-            RunPlan plan = RunPlan.parse(runId, queue.runDefinition(runId), json);
+            DeliveryQueue.RunRow row = queue.run(runId);
+            RunPlan plan = RunPlan.parse(runId, row.definition(), row.since(), json);
             if (plans.size() > 10_000) {
                 plans.clear();
             }

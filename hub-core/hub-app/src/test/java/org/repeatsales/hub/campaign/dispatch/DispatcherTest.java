@@ -266,9 +266,10 @@ class DispatcherTest {
                 "select count(*) from delivery where run_id = ? and attempts >= 2", run) == 10, Duration.ofSeconds(20));
         assertThat(rows.runState(run)).isEqualTo("dispatching");
         WireMockServer push = new WireMockServer(options().port(PUSH_PORT));
+        // answering from its first request: a 404 before the stub would be a permanent failure
+        push.stubFor(post(urlEqualTo("/push")).willReturn(aResponse().withStatus(200).withBody("push-accepted")));
         push.start();
         try {
-            push.stubFor(post(urlEqualTo("/push")).willReturn(aResponse().withStatus(200).withBody("push-accepted")));
             awaitFinished(run);
             assertThat(rows.statuses(run)).containsExactly(Map.entry("delivered", 10L));
             assertThat(push.getAllServeEvents()).hasSize(10);
