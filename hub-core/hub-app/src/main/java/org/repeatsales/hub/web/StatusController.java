@@ -16,6 +16,7 @@ import org.jooq.DSLContext;
 import org.repeatsales.hub.config.HubProperties;
 import org.repeatsales.hub.imports.ImportReport;
 import org.repeatsales.hub.imports.ImportRuns;
+import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,11 +31,13 @@ class StatusController {
     private final DSLContext db;
     private final ImportRuns runs;
     private final HubProperties hub;
+    private final HealthEndpoint health;
 
-    StatusController(DSLContext db, ImportRuns runs, HubProperties hub) {
+    StatusController(DSLContext db, ImportRuns runs, HubProperties hub, HealthEndpoint health) {
         this.db = db;
         this.runs = runs;
         this.hub = hub;
+        this.health = health;
     }
 
     record Status(String status, String store, Map<String, Long> counts, List<ImportReport> lastImports) {
@@ -53,7 +56,8 @@ class StatusController {
         String store = hub.db().isEmbedded()
                 ? "embedded PostgreSQL in " + hub.dataPath().resolve("pg").toAbsolutePath().normalize()
                 : "external PostgreSQL " + withoutCredentials(hub.db().url());
-        Status status = new Status("UP", store, counts, runs.latest(5));
+        // the actuator's overall status: DEGRADED when a source, connector or plugin is in trouble (see /actuator/health)
+        Status status = new Status(health.health().getStatus().getCode(), store, counts, runs.latest(5));
         if (accept != null && accept.startsWith(MediaType.TEXT_PLAIN_VALUE)) {
             return ResponseEntity.ok().contentType(new MediaType("text", "plain", StandardCharsets.UTF_8)).body(toText(status));
         }

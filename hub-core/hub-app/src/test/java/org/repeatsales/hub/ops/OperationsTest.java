@@ -95,6 +95,7 @@ class OperationsTest {
         assertThat(health.json().get("status").asText()).isEqualTo("DEGRADED");
         assertThat(health.json().has("components")).isFalse();
         assertThat(health.body()).doesNotContain(SOURCE, "email");
+        assertThat(admin.getText("/api/v1/status").body()).startsWith("Hub: DEGRADED");
     }
 
     @Test
