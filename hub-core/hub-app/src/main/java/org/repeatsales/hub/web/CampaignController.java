@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.repeatsales.hub.audit.AuditLog;
 import org.repeatsales.hub.campaign.CampaignService;
 import org.repeatsales.hub.campaign.CampaignViews;
 import org.springframework.http.HttpStatus;
@@ -27,9 +28,22 @@ import org.springframework.web.bind.annotation.RestController;
 class CampaignController {
 
     private final CampaignService campaigns;
+    private final AuditLog audit;
 
-    CampaignController(CampaignService campaigns) {
+    CampaignController(CampaignService campaigns, AuditLog audit) {
         this.campaigns = campaigns;
+        this.audit = audit;
+    }
+
+    /** Every change to a campaign or a run is recorded with who made it (issue: audit log). */
+    private CampaignViews.Campaign audited(String action, CampaignViews.Campaign campaign) {
+        audit.record("campaign." + action, "campaign:" + campaign.id(), "state " + campaign.state());
+        return campaign;
+    }
+
+    private CampaignViews.Run audited(String action, CampaignViews.Run run) {
+        audit.record("campaign." + action, "campaign-run:" + run.id(), "state " + run.state());
+        return run;
     }
 
     @Operation(summary = "All campaigns with state and next scheduled slot")
@@ -42,7 +56,7 @@ class CampaignController {
             description = "400 with {problems: [{field, message}]} naming every bad field of the definition")
     @PostMapping
     ResponseEntity<CampaignViews.Campaign> create(@RequestBody JsonNode definition, Authentication who) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(campaigns.create(definition, who.getName()));
+        return ResponseEntity.status(HttpStatus.CREATED).body(audited("create", campaigns.create(definition, who.getName())));
     }
 
     @Operation(summary = "One campaign")
@@ -54,38 +68,39 @@ class CampaignController {
     @Operation(summary = "Replace a campaign's definition (not of a stopped one); 400 names bad fields")
     @PutMapping("/{id}")
     CampaignViews.Campaign update(@PathVariable long id, @RequestBody JsonNode definition) {
-        return campaigns.update(id, definition);
+        return audited("update", campaigns.update(id, definition));
     }
 
     @Operation(summary = "Delete a campaign that never ran (409 when it has runs: stop it instead)")
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable long id) {
         campaigns.delete(id);
+        audit.record("campaign.delete", "campaign:" + id, "deleted");
         return ResponseEntity.noContent().build();
     }
 
     @Operation(summary = "Draft to active: checked again and scheduled")
     @PostMapping("/{id}/activate")
     CampaignViews.Campaign activate(@PathVariable long id) {
-        return campaigns.activate(id);
+        return audited("activate", campaigns.activate(id));
     }
 
     @Operation(summary = "Active to paused: nothing more is fired until resumed")
     @PostMapping("/{id}/pause")
     CampaignViews.Campaign pause(@PathVariable long id) {
-        return campaigns.pause(id);
+        return audited("pause", campaigns.pause(id));
     }
 
     @Operation(summary = "Paused to active; slots passed while paused are not fired")
     @PostMapping("/{id}/resume")
     CampaignViews.Campaign resume(@PathVariable long id) {
-        return campaigns.resume(id);
+        return audited("resume", campaigns.resume(id));
     }
 
     @Operation(summary = "Stop for good; unfinished runs stop and their queued deliveries are cancelled")
     @PostMapping("/{id}/stop")
     CampaignViews.Campaign stop(@PathVariable long id) {
-        return campaigns.stop(id);
+        return audited("stop", campaigns.stop(id));
     }
 
     @Operation(summary = "Fire a run now and answer with its frozen counts",
@@ -94,7 +109,7 @@ class CampaignController {
     ResponseEntity<CampaignViews.Run> run(@PathVariable long id,
                                           @Parameter(description = "plan and count only, send nothing")
                                           @RequestParam(defaultValue = "false") boolean dryRun) {
-        return ResponseEntity.status(HttpStatus.CREATED).body(campaigns.run(id, dryRun));
+        return ResponseEntity.status(HttpStatus.CREATED).body(audited(dryRun ? "dry-run" : "run", campaigns.run(id, dryRun)));
     }
 
     @Operation(summary = "Runs of a campaign, newest first")
@@ -112,18 +127,18 @@ class CampaignController {
     @Operation(summary = "Dispatching to paused: its queued deliveries wait")
     @PostMapping("/runs/{runId}/pause")
     CampaignViews.Run pauseRun(@PathVariable long runId) {
-        return campaigns.pauseRun(runId);
+        return audited("run.pause", campaigns.pauseRun(runId));
     }
 
     @Operation(summary = "Paused to dispatching")
     @PostMapping("/runs/{runId}/resume")
     CampaignViews.Run resumeRun(@PathVariable long runId) {
-        return campaigns.resumeRun(runId);
+        return audited("run.resume", campaigns.resumeRun(runId));
     }
 
     @Operation(summary = "Stop a run: queued deliveries are cancelled in the same transaction")
     @PostMapping("/runs/{runId}/stop")
     CampaignViews.Run stopRun(@PathVariable long runId) {
-        return campaigns.stopRun(runId);
+        return audited("run.stop", campaigns.stopRun(runId));
     }
 }

@@ -226,6 +226,15 @@ class CampaignApiTest {
         assertThat(stopped.get("nextFireAt").isNull()).isTrue();
         assertThat(admin.post(base + "/resume").status()).isEqualTo(409);
         assertThat(admin.putJson(base, valid("Состояния").toString()).status()).isEqualTo(409);
+        // each change that happened is in the audit log, newest first; refused ones are not
+        java.util.List<String> audited = new java.util.ArrayList<>();
+        admin.get("/api/v1/audit?limit=1000").json().get("items").forEach(e -> {
+            if (e.get("target").asText().equals("campaign:" + id)) {
+                audited.add(e.get("action").asText());
+            }
+        });
+        assertThat(audited).containsExactly("campaign.stop", "campaign.resume", "campaign.pause", "campaign.activate",
+                "campaign.create");
     }
 
     @Test
