@@ -192,7 +192,7 @@ public class CampaignValidator {
             connector(step, at + ".connector", problems);
             TemplateValidator validator = templateValidator();
             if (validator != null) {
-                problems.addAll(validator.problems(at + ".template", step.channel(), step.template()));
+                problems.addAll(validator.problems(at + ".template", step.channel(), step.template(), d.variablesOrEmpty()));
             } else if (step.template().text() == null || step.template().text().isBlank()) {
                 problems.add(new Problem(at + ".template.text", "текст сообщения пуст / the message text is empty"));
             }
