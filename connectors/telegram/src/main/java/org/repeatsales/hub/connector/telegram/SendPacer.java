@@ -1,5 +1,6 @@
 package org.repeatsales.hub.connector.telegram;
 
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
@@ -12,7 +13,12 @@ import java.util.function.LongSupplier;
  * least {@code (1 s + margin) / rate} apart) rather than let through in bursts: Telegram counts at
  * arrival, and the margin absorbs network jitter that would otherwise squeeze 31 arrivals into one
  * second. A chat's second message waiting for its own second takes a later slot without holding up
- * other chats' messages. Thread-safe; times are {@link System#nanoTime()} values.
+ * other chats' messages. Reserved times are when a send may leave. Sends do not arrive when they
+ * leave: a thread woken late, a busy machine or network delays them unevenly, and evenly spaced
+ * departures can still arrive bunched. So {@link #depart} also lets a send leave only one second
+ * after the <em>answer</em> to the send {@code rate} places before it came back:
+ * that send arrived before its answer, this one arrives after it leaves, so no second at Telegram
+ * can hold more than the rate, whatever the delays. Thread-safe; times are {@link System#nanoTime()} values.
  */
 final class SendPacer {
 
@@ -20,6 +26,16 @@ final class SendPacer {
 
     private final long globalInterval;
     private final long chatInterval;
+    private final int ratePerSecond;
+    private final long window;
+    /** The last {@code ratePerSecond} sends that left, oldest first. */
+    private final ArrayDeque<Departure> departures = new ArrayDeque<>();
+
+    /** One send that left; {@code answeredAt} is set when its answer (or failure) came back. */
+    static final class Departure {
+        private long answeredAt;
+        private boolean answered;
+    }
     private final LongSupplier nanoTime;
     private final Map<String, Long> chatNext = new HashMap<>();
     /** Reserved send times not yet more than one interval in the past. */
@@ -29,6 +45,9 @@ final class SendPacer {
     SendPacer(int ratePerSecond, int marginMillis, LongSupplier nanoTime) {
         this.globalInterval = (SECOND + marginMillis * 1_000_000L) / ratePerSecond;
         this.chatInterval = SECOND + marginMillis * 1_000_000L;
+        this.ratePerSecond = ratePerSecond;
+        // no margin here: counting from the answer already leaves the answer's way back as slack
+        this.window = SECOND;
         this.nanoTime = nanoTime;
         this.pausedUntil = nanoTime.getAsLong();
     }
@@ -56,6 +75,38 @@ final class SendPacer {
         chatNext.put(chat, at + chatInterval);
         forgetIdleChats(now);
         return at;
+    }
+
+    /** How long to wait before asking {@link #depart()} again while the oldest counted send is still out. */
+    static final long ANSWER_POLL_NANOS = 2_000_000L;
+
+    /**
+     * Lets a send leave now and answers its {@link Departure} (to pass to {@link #answered}), or
+     * answers null and sets {@code waitNanos[0]} to how long to wait before asking again.
+     */
+    synchronized Departure depart(long[] waitNanos) {
+        long now = nanoTime.getAsLong();
+        if (departures.size() >= ratePerSecond) {
+            Departure oldest = departures.peekFirst();
+            if (!oldest.answered) {
+                waitNanos[0] = ANSWER_POLL_NANOS;
+                return null;
+            }
+            if (now - oldest.answeredAt < window) {
+                waitNanos[0] = oldest.answeredAt + window - now;
+                return null;
+            }
+            departures.removeFirst();
+        }
+        Departure departure = new Departure();
+        departures.addLast(departure);
+        return departure;
+    }
+
+    /** Notes that the answer to {@code departure} (or the failure to get one) came back now. */
+    synchronized void answered(Departure departure) {
+        departure.answeredAt = nanoTime.getAsLong();
+        departure.answered = true;
     }
 
     /** Stops all sends until {@code nanos} (a 429 applies to the whole bot, not only to one chat). */

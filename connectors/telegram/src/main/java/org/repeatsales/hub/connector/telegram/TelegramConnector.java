@@ -224,6 +224,13 @@ public class TelegramConnector implements ChannelConnector {
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body(message), StandardCharsets.UTF_8))
                 .build();
+        SendPacer.Departure departure;
+        try {
+            departure = leave();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new DeliveryOutcome.RetryLater(context.clock().instant(), "interrupted while paced");
+        }
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -242,6 +249,8 @@ public class TelegramConnector implements ChannelConnector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new DeliveryOutcome.RetryLater(retryInstant(), "interrupted before an answer");
+        } finally {
+            pacer.answered(departure);
         }
         Instant now = context.clock().instant();
         DeliveryOutcome outcome = BotApiAnswers.outcome(response.statusCode(), response.body(), now,
@@ -279,6 +288,16 @@ public class TelegramConnector implements ChannelConnector {
                 return null;
             }
         }
+    }
+
+    /** Waits until the pacer lets a send leave (see {@link SendPacer#depart}). */
+    private SendPacer.Departure leave() throws InterruptedException {
+        long[] wait = new long[1];
+        SendPacer.Departure departure;
+        while ((departure = pacer.depart(wait)) == null) {
+            TimeUnit.NANOSECONDS.sleep(wait[0]);
+        }
+        return departure;
     }
 
     private static void sleepUntil(long nanos) throws InterruptedException {

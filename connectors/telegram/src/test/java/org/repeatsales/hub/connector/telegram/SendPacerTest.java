@@ -73,4 +73,27 @@ class SendPacerTest {
         pacer.pauseUntil(now.get() + 1000 * MS);
         assertThat(pacer.pausedUntil()).isEqualTo(now.get() + 5000 * MS);
     }
+
+    @Test
+    void shouldLetASendLeaveOnlyASecondAfterTheAnswerToTheSendTheRateBeforeIt() {
+        // delays between leaving and arriving are uneven; counting from answers makes bunching at Telegram impossible
+        SendPacer pacer = new SendPacer(3, 20, now::get);
+        long start = now.get();
+        long[] wait = new long[1];
+        SendPacer.Departure first = pacer.depart(wait);
+        now.set(start + 900 * MS);
+        assertThat(pacer.depart(wait)).isNotNull();
+        assertThat(pacer.depart(wait)).isNotNull();
+
+        // the first send has no answer yet: the fourth waits for it
+        assertThat(pacer.depart(wait)).isNull();
+        assertThat(wait[0]).isEqualTo(SendPacer.ANSWER_POLL_NANOS);
+
+        now.set(start + 1000 * MS);
+        pacer.answered(first);
+        assertThat(pacer.depart(wait)).isNull();
+        assertThat(wait[0]).isEqualTo(1000 * MS);
+        now.set(start + 2000 * MS);
+        assertThat(pacer.depart(wait)).isNotNull();
+    }
 }
