@@ -70,6 +70,6 @@ public record SourcesProperties(Map<String, Source> sources) {
             @DefaultValue("true") boolean resolveItems,
             @DefaultValue("false") boolean skipUnchangedVersions,
             @DefaultValue("40") int lookupBatch,
-            @DefaultValue("5000") int storeBatch) {
+            @DefaultValue("2000") int storeBatch) {
     }
 }

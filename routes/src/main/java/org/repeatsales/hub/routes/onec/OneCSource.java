@@ -181,18 +181,22 @@ public final class OneCSource extends SinglePollSource {
         private final List<String> removed = new ArrayList<>();
         private final List<JsonNode> roots = new ArrayList<>();
         private LocalDateTime reached;
+        private int pages;
         int documents;
 
         void add(Fetched page, LocalDateTime reachedSoFar) {
             receipts.addAll(page.mapped().receipts());
             removed.addAll(page.mapped().removedKeys());
-            roots.add(page.root());
+            if (settings.skipUnchangedVersions()) {
+                roots.add(page.root()); // parsed pages are large: kept only when their versions are needed
+            }
             documents += page.mapped().documents();
+            pages++;
             reached = reachedSoFar;
         }
 
         void flush(SourceStore.PollRun run) {
-            if (roots.isEmpty()) {
+            if (pages == 0) {
                 return;
             }
             run.storePage(receipts, removed, reached == null ? null : reached.toString(),
@@ -202,6 +206,7 @@ public final class OneCSource extends SinglePollSource {
             removed.clear();
             roots.clear();
             documents = 0;
+            pages = 0;
         }
     }
 
