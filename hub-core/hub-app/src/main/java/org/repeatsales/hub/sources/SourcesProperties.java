@@ -35,6 +35,7 @@ public record SourcesProperties(Map<String, Source> sources) {
      * @param resolveItems (onec-odata) whether goods lines are named from {@code itemSet}
      * @param skipUnchangedVersions (onec-odata) leave out documents whose DataVersion was already stored
      * @param lookupBatch (onec-odata) counterparties or items asked for in one catalog request
+     * @param storeBatch (onec-odata) documents (whole pages) stored in one transaction at most
      */
     public record Source(
             @DefaultValue("onec-odata") String kind,
@@ -68,6 +69,7 @@ public record SourcesProperties(Map<String, Source> sources) {
             @DefaultValue("Catalog_Номенклатура") String itemSet,
             @DefaultValue("true") boolean resolveItems,
             @DefaultValue("false") boolean skipUnchangedVersions,
-            @DefaultValue("40") int lookupBatch) {
+            @DefaultValue("40") int lookupBatch,
+            @DefaultValue("2000") int storeBatch) {
     }
 }

@@ -136,6 +136,25 @@ class OneCSourceGuaranteesTest {
     }
 
     @Test
+    void shouldStoreSeveralPagesInOneTransactionWithTheWatermarkTheyReach() {
+        for (int i = 1; i <= 5; i++) {
+            add(i, "2025-01-05T1" + i + ":00:00");
+        }
+        jdbc.execute("create or replace function refuse_receipt() returns trigger language plpgsql as $$ begin "
+                + "if new.natural_key = '" + key(3) + "' then raise exception 'store refused %', new.natural_key; end if; "
+                + "return new; end $$");
+        jdbc.execute("create trigger refuse_receipt before insert on receipt for each row execute function refuse_receipt()");
+
+        // pages 1 and 2 (documents 1-4) are one transaction: document 3 takes the other three with it
+        PollOutcome failed = source(false, 4).poll("test");
+
+        assertThat(failed.succeeded()).isFalse();
+        assertThat(storedKeys()).isEmpty();
+        assertThat(jdbc.queryForList("select watermark from source_state where source_id = ? and watermark is not null",
+                String.class, ID)).isEmpty();
+    }
+
+    @Test
     void shouldLeaveOutDocumentsWhoseDataVersionItAlreadyStoredAndStoreTheChangedOne() {
         for (int i = 1; i <= 3; i++) {
             add(i, "2025-01-05T1" + i + ":00:00");
@@ -166,7 +185,8 @@ class OneCSourceGuaranteesTest {
     }
 
     /**
-     * A source as a freshly started hub builds it: two documents a page, a day of overlap (the
+     * A source as a freshly started hub builds it: two documents a page, each page its own
+     * transaction (so the tests see the watermark move page by page), a day of overlap (the
      * default is two): documents that arrive late with an earlier date are found again by the next
      * poll as long as the overlap reaches back to their date.
      */
@@ -175,9 +195,13 @@ class OneCSourceGuaranteesTest {
     }
 
     private OneCSource source(boolean skipUnchangedVersions) {
+        return source(skipUnchangedVersions, 2);
+    }
+
+    private OneCSource source(boolean skipUnchangedVersions, int storeBatch) {
         OneCSettings settings = new OneCSettings(ID, "http://localhost:" + server.port() + "/buh", "odata", "HUB_TEST_1C_PASSWORD",
                 "Document_РеализацияТоваровУслуг", "Catalog_Контрагенты", OneCFields.defaults(), 2, Duration.ofDays(1),
-                LocalDateTime.parse("2025-01-01T00:00:00"), false, ZoneId.of("Europe/Moscow"), null, true, skipUnchangedVersions, 40);
+                LocalDateTime.parse("2025-01-01T00:00:00"), false, ZoneId.of("Europe/Moscow"), null, true, skipUnchangedVersions, 40, storeBatch);
         SourceHttp http = new SourceHttp(Duration.ofSeconds(2), Duration.ofSeconds(30), 1,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)));
         return new OneCSource(settings, () -> "secret", http, store);

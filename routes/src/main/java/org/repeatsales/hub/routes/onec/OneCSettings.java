@@ -17,6 +17,7 @@ import java.time.ZoneId;
  * @param skipUnchangedVersions whether documents whose {@code DataVersion} this source already
  *     stored are left out of the page (see {@link OneCSource})
  * @param lookupBatch how many counterparties or items one catalog request asks for
+ * @param storeBatch how many documents (whole pages) one store transaction takes at most
  */
 public record OneCSettings(
         String id,
@@ -34,10 +35,12 @@ public record OneCSettings(
         String itemSet,
         boolean resolveItems,
         boolean skipUnchangedVersions,
-        int lookupBatch) {
+        int lookupBatch,
+        int storeBatch) {
 
     public OneCSettings {
         itemSet = itemSet == null || itemSet.isBlank() ? "Catalog_Номенклатура" : itemSet;
         lookupBatch = Math.max(1, lookupBatch);
+        storeBatch = Math.max(1, storeBatch);
     }
 }

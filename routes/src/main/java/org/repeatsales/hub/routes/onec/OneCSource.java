@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.repeatsales.hub.ingest.Buyer;
+import org.repeatsales.hub.ingest.ReceiptRecord;
 import org.repeatsales.hub.routes.sources.PollOutcome;
 import org.repeatsales.hub.routes.sources.SinglePollSource;
 import org.repeatsales.hub.routes.sources.RawResponse;
@@ -106,10 +107,10 @@ public final class OneCSource extends SinglePollSource {
     }
 
     /**
-     * Pages are read one ahead: while page N is written to the store (one transaction), page N+1
-     * is requested, parsed and mapped on the poll's fetch thread, as the file import reads while
-     * it writes. Stores stay in page order on the poll's thread, so the watermark still moves page
-     * by page; a page read ahead is never stored before the pages before it.
+     * Pages are read one ahead: while the store writes, the next page is requested, parsed and
+     * mapped on the poll's fetch thread, as the file import reads while it writes. Stores stay in
+     * page order on the poll's thread and take whole pages, so the watermark moves with the pages
+     * stored; a page read ahead is never stored before the pages before it.
      */
     private String pages(SourceStore.PollRun run, LocalDateTime from, String watermark)
             throws SourceException, InterruptedException {
@@ -128,9 +129,18 @@ public final class OneCSource extends SinglePollSource {
             return t;
         });
         Future<Fetched> next = ahead.submit(() -> fetch(from, 0, 1, authorization, lookups));
+        Pending pending = new Pending();
         try {
             while (next != null) {
-                Fetched current = await(next);
+                Fetched current;
+                try {
+                    current = await(next);
+                } catch (SourceException | InterruptedException | RuntimeException e) {
+                    // what was read before the failure is stored, with the watermark it reached
+                    next = null;
+                    pending.flush(run);
+                    throw e;
+                }
                 page = current.page();
                 OneCDocumentMapper.Page mapped = current.mapped();
                 int nextPage = page + 1;
@@ -139,9 +149,10 @@ public final class OneCSource extends SinglePollSource {
                 if (mapped.latest() != null && (reached == null || mapped.latest().isAfter(reached))) {
                     reached = mapped.latest();
                 }
-                run.storePage(mapped.receipts(), mapped.removedKeys(), reached == null ? null : reached.toString(),
-                        reached == null ? null : reached.atZone(settings.zone()).toInstant());
-                rememberVersions(current.root());
+                pending.add(current, reached);
+                if (next == null || pending.documents >= settings.storeBatch()) {
+                    pending.flush(run);
+                }
                 documents += mapped.documents();
                 deleted += mapped.deleted();
                 unposted += mapped.unposted();
@@ -158,6 +169,45 @@ public final class OneCSource extends SinglePollSource {
                 + (settings.skipUnchangedVersions() ? ", без изменений по DataVersion " + unchanged : "")
                 + "; запросов к справочникам " + lookups.requests
                 + "; водяной знак " + (reached == null ? "—" : reached);
+    }
+
+    /**
+     * Pages read but not stored yet: up to {@link OneCSettings#storeBatch()} documents go into one
+     * transaction with the watermark the last of them reached, so the per-transaction costs of the
+     * store (ingest lock, classification, identity lookups) are paid once per batch, not per page.
+     */
+    private final class Pending {
+        private final List<ReceiptRecord> receipts = new ArrayList<>();
+        private final List<String> removed = new ArrayList<>();
+        private final List<JsonNode> roots = new ArrayList<>();
+        private LocalDateTime reached;
+        private int pages;
+        int documents;
+
+        void add(Fetched page, LocalDateTime reachedSoFar) {
+            receipts.addAll(page.mapped().receipts());
+            removed.addAll(page.mapped().removedKeys());
+            if (settings.skipUnchangedVersions()) {
+                roots.add(page.root()); // parsed pages are large: kept only when their versions are needed
+            }
+            documents += page.mapped().documents();
+            pages++;
+            reached = reachedSoFar;
+        }
+
+        void flush(SourceStore.PollRun run) {
+            if (pages == 0) {
+                return;
+            }
+            run.storePage(receipts, removed, reached == null ? null : reached.toString(),
+                    reached == null ? null : reached.atZone(settings.zone()).toInstant());
+            roots.forEach(OneCSource.this::rememberVersions);
+            receipts.clear();
+            removed.clear();
+            roots.clear();
+            documents = 0;
+            pages = 0;
+        }
     }
 
     /** Reads, parses and maps one page; runs on the poll's fetch thread, the only user of {@code lookups}. */
