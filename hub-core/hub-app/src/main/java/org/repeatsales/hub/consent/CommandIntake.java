@@ -50,6 +50,8 @@ public class CommandIntake {
     static final String STOPPED = "Вы отписались от сообщений магазина в Telegram. Чтобы подписаться снова, "
             + "откройте новую ссылку от магазина.";
 
+    private static final Duration EMPTY_PAUSE = Duration.ofSeconds(1);
+
     private final PluginRegistry plugins;
     private final TelegramLinks links;
     private final DSLContext db;
@@ -84,7 +86,13 @@ public class CommandIntake {
         Thread t = thread;
         thread = null;
         if (t != null) {
+            // interrupting also ends a long poll in flight (the JDK's HTTP client gives up on interrupt)
             t.interrupt();
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -92,8 +100,10 @@ public class CommandIntake {
         while (thread == Thread.currentThread()) {
             Duration pause;
             try {
-                // a round with nothing to poll (no Telegram connector) must not spin
-                pause = pollOnce(settings.pollWait()) < 0 ? settings.pollWait() : Duration.ZERO;
+                int applied = pollOnce(settings.pollWait());
+                // nothing to poll (no Telegram connector): wait as long as a poll would; an empty
+                // answer: a short pause, so an API that does not hold long polls is not hammered
+                pause = applied < 0 ? settings.pollWait() : applied == 0 ? EMPTY_PAUSE : Duration.ZERO;
             } catch (RuntimeException e) {
                 log.warn("Reading clients' commands failed, next try in {}: {}", settings.retryDelay(), e.getMessage());
                 pause = settings.retryDelay();

@@ -346,6 +346,27 @@ class TelegramLinkingTest {
     }
 
     @Test
+    void shouldLinkByItselfWhileTheIntakeThreadRuns() throws InterruptedException {
+        long mila = client("Мила");
+        nextUpdates(update(storedPosition() + 1, 7701, "/start " + token(link(mila))));
+        CommandIntake running = new CommandIntake(registry, links, db, tx, new ChannelsProperties(channels.publicUrl(), "",
+                channels.telegramLinkTtl(), new ChannelsProperties.Intake(true, Duration.ofSeconds(1), Duration.ofSeconds(1))));
+
+        running.start();
+        try {
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (!consents.maySend(mila, Channel.TELEGRAM) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+        } finally {
+            running.stop();
+        }
+
+        assertThat(consents.maySend(mila, Channel.TELEGRAM)).isTrue();
+        assertThat(telegramAddresses(mila)).containsExactly("7701");
+    }
+
+    @Test
     void shouldKeepThePositionWhenApplyingFailsSoTelegramSendsTheUpdatesAgain() {
         long lev = client("Лев");
         String token = token(link(lev));
