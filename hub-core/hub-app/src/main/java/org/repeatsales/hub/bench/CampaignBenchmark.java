@@ -94,9 +94,9 @@ public final class CampaignBenchmark {
             st.execute("select setseed(0.42)");
             st.execute("""
                     insert into client (name, city, birthday, time_zone)
-                    select 'Клиент ' || g, case when g % 10 = 0 then 'Казань' else 'Москва' end,
+                    select 'Клиент ' || g, case when g %% 10 = 0 then 'Казань' else 'Москва' end,
                            date '1960-01-01' + (random() * 16000)::int,
-                           case g % 20 when 0 then 'Asia/Vladivostok' when 1 then 'Asia/Yekaterinburg' end
+                           case g %% 20 when 0 then 'Asia/Vladivostok' when 1 then 'Asia/Yekaterinburg' end
                     from generate_series(1, %d) g
                     """.formatted(clients));
             st.execute("""

@@ -151,8 +151,11 @@ public class RunPlanner {
         boolean quiet = quietFrom != null && quietTo != null && !quietFrom.equals(quietTo);
         Duration cap = policy.frequencyCap();
         OffsetDateTime capSince = cap == null || cap.isZero() ? null : at.minus(cap);
+        // hashes and joins over the whole audience: room to keep them in memory, for this transaction only
+        t.execute("set local work_mem = '64MB'");
         // Control group and global control group: a fraction of a hash, so the same client falls on
-        // the same side in every run of the campaign (and of all campaigns for the global one).
+        // the same side in every run of the campaign (and of all campaigns for the global one). The
+        // classification is materialized: each client's reason is computed once, not once per use.
         t.execute("""
                 insert into delivery (run_id, client_id, status, channels, not_before, deferred, reason)
                 with audience as materialized ({0}),
@@ -161,14 +164,16 @@ public class RunPlanner {
                     from consent c
                     where c.channel = any({1}::text[])
                     order by c.client_id, c.channel, c.id desc),
+                addressed as (
+                    select distinct ca.client_id, ca.channel from client_address ca where ca.channel = any({1}::text[])),
                 reach as (
                     select l.client_id, array_agg(l.channel order by array_position({1}::text[], l.channel)) as channels
                     from latest l
+                    join addressed ad on ad.client_id = l.client_id and ad.channel = l.channel
                     where l.state = 'given'
-                      and exists (select 1 from client_address ca where ca.client_id = l.client_id and ca.channel = l.channel)
                     group by l.client_id),
                 zones as materialized (select name from pg_timezone_names),
-                classified as (
+                classified as materialized (
                     select a.id as client_id,
                            (case when {3} > 0 and ('x' || substr(md5('global:' || a.id), 1, 8))::bit(32)::bigint / 4294967296.0 < {3}
                                    then 'global control group'

@@ -304,4 +304,100 @@ class CampaignPlanningTest {
         assertThat(run.message()).contains("shoeSize");
         assertThat(jdbc.queryForObject("select count(*) from delivery where run_id = ?", Integer.class, run.id())).isZero();
     }
+
+    @Test
+    void shouldMessageALapsedClientOncePerLapse() {
+        long[] ids = clients("Спящинск", 2);
+        consent(ids, 1, 2, "EMAIL", "given", true);
+        jdbc.update("insert into client_stats (client_id, first_purchase_at, last_purchase_at, purchases, refunds, revenue)"
+                + " values (?, now() - interval '300 days', now() - interval '100 days', 3, 0, 3000),"
+                + " (?, now() - interval '300 days', now() - interval '10 days', 3, 0, 3000)", ids[0], ids[1]);
+        long id = campaign("Давно не были", "Спящинск", "{\"controlShare\": 0, " + NO_QUIET + "}",
+                "{\"kind\": \"trigger\", \"trigger\": {\"kind\": \"noPurchase\", \"days\": 60}}");
+        campaigns.activate(id);
+
+        CampaignViews.Run first = campaigns.run(id, false);
+        CampaignViews.Run second = campaigns.run(id, false);
+        // the client buys again and lapses again: a new occasion
+        jdbc.update("update client_stats set last_purchase_at = now() - interval '61 days' where client_id = ?", ids[0]);
+        jdbc.update("update campaign_run set slot = slot - interval '90 days' where campaign_id = ?", id);
+        CampaignViews.Run third = campaigns.run(id, false);
+
+        assertThat(first.audience()).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select client_id from delivery where run_id = ?", Long.class, first.id())).isEqualTo(ids[0]);
+        assertThat(second.audience()).isZero();
+        assertThat(third.audience()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldWelcomeClientsTheGivenDaysAfterTheirFirstPurchaseOnce() {
+        long[] ids = clients("Новичковск", 3);
+        consent(ids, 1, 3, "EMAIL", "given", true);
+        jdbc.update("insert into client_stats (client_id, first_purchase_at, last_purchase_at, purchases, refunds, revenue)"
+                + " values (?, now() - interval '2 days', now() - interval '2 days', 1, 0, 500),"
+                + " (?, now() - interval '1 minute', now() - interval '1 minute', 1, 0, 500),"
+                + " (?, now() - interval '200 days', now() - interval '2 days', 5, 0, 5000)", ids[0], ids[1], ids[2]);
+        long id = campaign("Спасибо за первую покупку", "Новичковск", "{\"controlShare\": 0, " + NO_QUIET + "}",
+                "{\"kind\": \"trigger\", \"trigger\": {\"kind\": \"afterFirstPurchase\", \"days\": 1}}");
+        campaigns.activate(id);
+
+        CampaignViews.Run first = campaigns.run(id, false);
+        CampaignViews.Run second = campaigns.run(id, false);
+
+        assertThat(jdbc.queryForList("select client_id from delivery where run_id = ?", Long.class, first.id()))
+                .containsExactly(ids[0]);
+        assertThat(second.audience()).isZero();
+    }
+
+    @Test
+    void shouldMessageClientsOncePerEntryIntoACell() {
+        long[] ids = clients("Ячейкинск", 3);
+        consent(ids, 1, 3, "EMAIL", "given", true);
+        long segment = jdbc.queryForObject("insert into segment (name, strategy, parameters) values ('Ячейки', 'rules',"
+                + " '{\"rule\": {\"field\": \"purchases\", \"min\": 1}}') returning id", Long.class);
+        jdbc.update("insert into segment_member (segment_id, client_id, cell, since) values (?, ?, 'match', now() - interval '1 day'),"
+                + " (?, ?, 'match', now() - interval '40 days')", segment, ids[0], segment, ids[1]);
+        long id = campaign("Вошёл в ячейку", "Ячейкинск", "{\"controlShare\": 0, " + NO_QUIET + "}",
+                "{\"kind\": \"trigger\", \"trigger\": {\"kind\": \"enteredCell\", \"segment\": " + segment + ", \"cell\": \"match\"}}");
+        campaigns.activate(id);
+
+        CampaignViews.Run first = campaigns.run(id, false);
+        CampaignViews.Run second = campaigns.run(id, false);
+        // left and entered again: a new entry
+        jdbc.update("update segment_member set since = now() where segment_id = ? and client_id = ?", segment, ids[0]);
+        CampaignViews.Run third = campaigns.run(id, false);
+
+        assertThat(jdbc.queryForList("select client_id from delivery where run_id = ?", Long.class, first.id()))
+                .containsExactly(ids[0]);
+        assertThat(second.audience()).isZero();
+        assertThat(jdbc.queryForList("select client_id from delivery where run_id = ?", Long.class, third.id()))
+                .containsExactly(ids[0]);
+    }
+
+    @Test
+    void shouldRemoveTheDeliveriesOfADeletedCampaign() {
+        long[] ids = clients("Удалинск", 5);
+        consent(ids, 1, 5, "EMAIL", "given", true);
+        long id = campaign("Удалить с прогоном", "Удалинск", "{" + NO_QUIET + "}");
+        CampaignViews.Run dry = campaigns.run(id, true);
+        assertThat(jdbc.queryForObject("select count(*) from delivery where run_id = ?", Integer.class, dry.id())).isEqualTo(5);
+
+        campaigns.delete(id);
+
+        assertThat(jdbc.queryForObject("select count(*) from delivery where run_id = ?", Integer.class, dry.id())).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from campaign_run where id = ?", Integer.class, dry.id())).isZero();
+    }
+
+    @Test
+    void shouldRemoveTheDeliveriesOfADeletedClient() {
+        long[] ids = clients("Клиентоудалинск", 3);
+        consent(ids, 1, 3, "EMAIL", "given", true);
+        long id = campaign("Клиент удалён", "Клиентоудалинск", "{" + NO_QUIET + "}");
+        CampaignViews.Run dry = campaigns.run(id, true);
+
+        jdbc.update("delete from client where id = ?", ids[0]);
+
+        assertThat(jdbc.queryForList("select client_id from delivery where run_id = ? order by client_id", Long.class, dry.id()))
+                .containsExactly(ids[1], ids[2]);
+    }
 }
