@@ -153,7 +153,12 @@ class TemplateValidatorTest {
 
     @Test
     void shouldRefuseTelegramLinkWhileTheHubCannotIssueStartTokens() {
-        List<Problem> problems = problems(Channel.SMS, new MessageTemplate(null, "Наш бот: {{telegramLink}}", null));
+        // the hub always has the chat linking bean; a validator built without one stands for a hub without it
+        TemplateValidator withoutLinks = new TemplateValidatorImpl(unsubscribeLinks,
+                new DefaultListableBeanFactory().getBeanProvider(TelegramLinks.class), properties);
+
+        List<Problem> problems = withoutLinks.problems(FIELD, Channel.SMS,
+                new MessageTemplate(null, "Наш бот: {{telegramLink}}", null), Map.of());
 
         assertThat(problems).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo(FIELD + ".text");
