@@ -17,7 +17,8 @@ public final class DispatchChild {
     public static void main(String[] args) {
         new SpringApplicationBuilder(HubApplication.class)
                 .initializers(context -> ((GenericApplicationContext) context)
-                        .registerBean(MessageRenderer.class, PlainTextRenderer::new))
+                        // primary: the hub's own template renderer is a bean as well
+                        .registerBean(MessageRenderer.class, PlainTextRenderer::new, bean -> bean.setPrimary(true)))
                 .run(args);
     }
 }
