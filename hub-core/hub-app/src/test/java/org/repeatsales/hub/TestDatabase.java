@@ -43,7 +43,8 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
     public static synchronized EmbeddedPostgres server() {
         if (postgres == null) {
             try {
-                postgres = EmbeddedPostgres.builder().start();
+                // one server for every Spring context the JVM caches, each with its own pool
+                postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "400").start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start the embedded PostgreSQL for tests", e);
             }

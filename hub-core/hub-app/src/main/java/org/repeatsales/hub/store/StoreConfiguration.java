@@ -31,6 +31,9 @@ class StoreConfiguration {
         }
         ds.setPoolName("hub-store");
         ds.setMaximumPoolSize(12);
+        // idle connections are closed down to two: a quiet hub (or each of a test JVM's cached
+        // contexts) should not hold a dozen server connections it does not use
+        ds.setMinimumIdle(2);
         return ds;
     }
 
