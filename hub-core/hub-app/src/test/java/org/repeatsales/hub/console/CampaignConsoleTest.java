@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -50,8 +48,6 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CampaignConsoleTest {
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-    private static final String HEADER = "Дата;Номер чека;Покупатель;Телефон;E-mail;Номенклатура;Количество;Цена;Сумма\n";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired
@@ -90,12 +86,12 @@ class CampaignConsoleTest {
     @BeforeAll
     void baseSegmentConnectorsAndPeople(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("base.csv");
-        Files.writeString(csv, HEADER
-                + row(10, "A-1", "Анна Белова", "89161111111", "anna@example.com", 3000)
-                + row(40, "A-2", "Анна Белова", "89161111111", "anna@example.com", 3000)
-                + row(20, "B-1", "Борис Ветров", "89162222222", "boris@example.com", 700)
-                + row(15, "C-1", "Вера Громова", "89163333333", "vera@example.com", 400)
-                + row(90, "C-2", "Вера Громова", "89163333333", "vera@example.com", 600), StandardCharsets.UTF_8);
+        Files.writeString(csv, ConsoleSessions.SALES_HEADER
+                + ConsoleSessions.sale(hub.timezone(), 10, "A-1", "Анна Белова", "89161111111", "anna@example.com", 3000)
+                + ConsoleSessions.sale(hub.timezone(), 40, "A-2", "Анна Белова", "89161111111", "anna@example.com", 3000)
+                + ConsoleSessions.sale(hub.timezone(), 20, "B-1", "Борис Ветров", "89162222222", "boris@example.com", 700)
+                + ConsoleSessions.sale(hub.timezone(), 15, "C-1", "Вера Громова", "89163333333", "vera@example.com", 400)
+                + ConsoleSessions.sale(hub.timezone(), 90, "C-2", "Вера Громова", "89163333333", "vera@example.com", 600), StandardCharsets.UTF_8);
         assertThat(imports.importFile(new ImportService.ImportRequest(csv, "base.csv", "test", null, null)).inserted()).isEqualTo(5);
         twice = segments.create("Покупали дважды", "rules", Map.of("rule", Map.of("field", "purchases", "min", 2))).id();
         refresher.refresh(twice, null);
@@ -132,13 +128,13 @@ class CampaignConsoleTest {
     void shouldLetAnAnalystReadCampaignsAndReportsButRefuseEveryChange() throws Exception {
         CampaignViews.Campaign campaign = campaigns.create(JSON.valueToTree(definition("Для аналитика")), "admin");
         CampaignViews.Run run = campaigns.run(campaign.id(), true);
-        MockHttpSession analyst = login("campaign-analyst", "campaign-analyst-pass");
+        MockHttpSession analyst = ConsoleSessions.login(mvc, "campaign-analyst", "campaign-analyst-pass");
 
         String list = page(analyst, "/campaigns");
         assertThat(list).contains("Для аналитика").doesNotContain("id=\"new-campaign\"", "class=\"dry-run\"");
         assertThat(page(analyst, "/campaigns/" + campaign.id())).contains("id=\"conversion-chart\"").doesNotContain("class=\"pause\"");
         assertThat(page(analyst, "/campaigns/runs/" + run.id())).contains("id=\"conversion-chart\"");
-        String token = csrf(analyst, "/campaigns");
+        String token = ConsoleSessions.csrf(mvc, analyst, "/campaigns");
 
         assertThat(status(get("/campaigns/new").session(analyst))).isEqualTo(403);
         assertThat(status(get("/campaigns/" + campaign.id() + "/edit").session(analyst))).isEqualTo(403);
@@ -155,10 +151,10 @@ class CampaignConsoleTest {
 
     @Test
     void shouldCreateACampaignFromTheBuilderAsMarketerAndAuditIt() throws Exception {
-        MockHttpSession marketer = login("campaign-marketer", "campaign-marketer-pass");
+        MockHttpSession marketer = ConsoleSessions.login(mvc, "campaign-marketer", "campaign-marketer-pass");
 
         MvcResult saved = mvc.perform(form(post("/campaigns"), validForm("Скидка постоянным"))
-                .session(marketer).param("_csrf", csrf(marketer, "/campaigns/new"))).andReturn();
+                .session(marketer).param("_csrf", ConsoleSessions.csrf(mvc, marketer, "/campaigns/new"))).andReturn();
 
         String location = saved.getResponse().getRedirectedUrl();
         assertThat(location).matches("/campaigns/\\d+");
@@ -177,7 +173,7 @@ class CampaignConsoleTest {
 
     @Test
     void shouldShowTheValidatorsProblemsNextToTheFieldsTheyNameAndSaveNothing() throws Exception {
-        MockHttpSession marketer = login("campaign-marketer", "campaign-marketer-pass");
+        MockHttpSession marketer = ConsoleSessions.login(mvc, "campaign-marketer", "campaign-marketer-pass");
         Map<String, String> form = validForm("Кампания с ошибками");
         form.remove("audience");
         form.remove("channels[0].channel");
@@ -189,7 +185,7 @@ class CampaignConsoleTest {
         form.put("schedule.cron", "0 0 10 30 2 *");
 
         MvcResult refused = mvc.perform(form(post("/campaigns"), form)
-                .session(marketer).param("_csrf", csrf(marketer, "/campaigns/new"))).andReturn();
+                .session(marketer).param("_csrf", ConsoleSessions.csrf(mvc, marketer, "/campaigns/new"))).andReturn();
         String page = refused.getResponse().getContentAsString();
 
         assertThat(refused.getResponse().getStatus()).isEqualTo(200);
@@ -206,12 +202,12 @@ class CampaignConsoleTest {
 
     @Test
     void shouldShowAFormProblemAndTheValidatorsTogether() throws Exception {
-        MockHttpSession marketer = login("campaign-marketer", "campaign-marketer-pass");
+        MockHttpSession marketer = ConsoleSessions.login(mvc, "campaign-marketer", "campaign-marketer-pass");
         Map<String, String> form = validForm("Условия не JSON");
         form.put("audience.conditions", "покупок больше трёх");
         form.put("schedule.kind", "once");
 
-        String page = mvc.perform(form(post("/campaigns"), form).session(marketer).param("_csrf", csrf(marketer, "/campaigns/new")))
+        String page = mvc.perform(form(post("/campaigns"), form).session(marketer).param("_csrf", ConsoleSessions.csrf(mvc, marketer, "/campaigns/new")))
                 .andReturn().getResponse().getContentAsString();
 
         assertThat(problemsOf(page, "audience.conditions")).contains("правило в JSON");
@@ -221,8 +217,8 @@ class CampaignConsoleTest {
 
     @Test
     void shouldCountTheAudienceLiveWithThePlannersSelection() throws Exception {
-        MockHttpSession marketer = login("campaign-marketer", "campaign-marketer-pass");
-        String token = csrf(marketer, "/campaigns/new");
+        MockHttpSession marketer = ConsoleSessions.login(mvc, "campaign-marketer", "campaign-marketer-pass");
+        String token = ConsoleSessions.csrf(mvc, marketer, "/campaigns/new");
         Map<String, String> form = validForm("Подсчёт");
 
         String cell = mvc.perform(form(post("/campaigns/audience"), form).session(marketer).param("_csrf", token))
@@ -241,13 +237,13 @@ class CampaignConsoleTest {
 
     @Test
     void shouldPreviewATemplateForTheChosenClient() throws Exception {
-        MockHttpSession marketer = login("campaign-marketer", "campaign-marketer-pass");
+        MockHttpSession marketer = ConsoleSessions.login(mvc, "campaign-marketer", "campaign-marketer-pass");
         Map<String, String> form = validForm("Предпросмотр");
         form.put("preview.row", "0");
         form.put("preview.client", String.valueOf(anna));
         form.put("channels[0].template.text", "Здравствуйте, {{firstName}}! Скидка {{discount}}, покупок: {{purchases}}.");
 
-        String preview = mvc.perform(form(post("/campaigns/preview"), form).session(marketer).param("_csrf", csrf(marketer, "/campaigns/new")))
+        String preview = mvc.perform(form(post("/campaigns/preview"), form).session(marketer).param("_csrf", ConsoleSessions.csrf(mvc, marketer, "/campaigns/new")))
                 .andReturn().getResponse().getContentAsString();
 
         assertThat(preview).contains("id=\"preview-text\"").contains("Здравствуйте, Анна! Скидка 10%, покупок: 2.");
@@ -255,10 +251,10 @@ class CampaignConsoleTest {
 
     @Test
     void shouldDryRunFromTheBuilderAndShowTheRunReportWithItsChart() throws Exception {
-        MockHttpSession marketer = login("campaign-marketer", "campaign-marketer-pass");
+        MockHttpSession marketer = ConsoleSessions.login(mvc, "campaign-marketer", "campaign-marketer-pass");
 
         MvcResult dry = mvc.perform(form(post("/campaigns"), validForm("Пробная из конструктора"))
-                .param("action", "dry-run").session(marketer).param("_csrf", csrf(marketer, "/campaigns/new"))).andReturn();
+                .param("action", "dry-run").session(marketer).param("_csrf", ConsoleSessions.csrf(mvc, marketer, "/campaigns/new"))).andReturn();
 
         String location = dry.getResponse().getRedirectedUrl();
         assertThat(location).matches("/campaigns/runs/\\d+");
@@ -282,8 +278,8 @@ class CampaignConsoleTest {
         Map<String, Object> cron = definition("Каждый понедельник");
         cron.put("schedule", Map.of("kind", "cron", "cron", "0 0 10 * * MON"));
         long id = campaigns.create(JSON.valueToTree(cron), "admin").id();
-        MockHttpSession admin = login("admin", "test-admin-password");
-        String token = csrf(admin, "/campaigns");
+        MockHttpSession admin = ConsoleSessions.login(mvc, "admin", "test-admin-password");
+        String token = ConsoleSessions.csrf(mvc, admin, "/campaigns");
 
         assertThat(actionsOf(page(admin, "/campaigns"), id)).contains("class=\"activate\"").doesNotContain("class=\"pause\"");
         String activated = submit(admin, "/campaigns/" + id + "/activate", token);
@@ -306,11 +302,11 @@ class CampaignConsoleTest {
     @Test
     void shouldEditACampaignInTheBuilderWithItsStoredDefinition() throws Exception {
         long id = campaigns.create(JSON.valueToTree(definition("До правки")), "admin").id();
-        MockHttpSession marketer = login("campaign-marketer", "campaign-marketer-pass");
+        MockHttpSession marketer = ConsoleSessions.login(mvc, "campaign-marketer", "campaign-marketer-pass");
 
         String builder = page(marketer, "/campaigns/" + id + "/edit");
         Map<String, String> form = validForm("После правки");
-        MvcResult saved = mvc.perform(form(post("/campaigns/" + id), form).session(marketer).param("_csrf", csrf(marketer, "/campaigns/" + id + "/edit")))
+        MvcResult saved = mvc.perform(form(post("/campaigns/" + id), form).session(marketer).param("_csrf", ConsoleSessions.csrf(mvc, marketer, "/campaigns/" + id + "/edit")))
                 .andReturn();
 
         assertThat(builder).contains("value=\"До правки\"");
@@ -323,8 +319,8 @@ class CampaignConsoleTest {
 
     @Test
     void shouldOfferACampaignForTheAudienceOfACellToMarketersOnly() throws Exception {
-        MockHttpSession marketer = login("campaign-marketer", "campaign-marketer-pass");
-        MockHttpSession analyst = login("campaign-analyst", "campaign-analyst-pass");
+        MockHttpSession marketer = ConsoleSessions.login(mvc, "campaign-marketer", "campaign-marketer-pass");
+        MockHttpSession analyst = ConsoleSessions.login(mvc, "campaign-analyst", "campaign-analyst-pass");
         String link = "/campaigns/new?segment=" + twice + "&amp;cell=match";
 
         String members = page(marketer, "/segments/" + twice + "/members?cell=match");
@@ -339,7 +335,7 @@ class CampaignConsoleTest {
 
     @Test
     void shouldSpeakEnglishOnRequest() throws Exception {
-        MockHttpSession marketer = login("campaign-marketer", "campaign-marketer-pass");
+        MockHttpSession marketer = ConsoleSessions.login(mvc, "campaign-marketer", "campaign-marketer-pass");
 
         String english = page(marketer, "/campaigns/new?lang=en");
 
@@ -400,25 +396,5 @@ class CampaignConsoleTest {
         MvcResult result = mvc.perform(get(path).session(session)).andReturn();
         assertThat(result.getResponse().getStatus()).as(path).isEqualTo(200);
         return result.getResponse().getContentAsString();
-    }
-
-    private MockHttpSession login(String username, String password) throws Exception {
-        MockHttpSession session = new MockHttpSession();
-        MvcResult result = mvc.perform(post("/login").session(session)
-                .param("username", username).param("password", password).param("_csrf", csrf(session, "/login"))).andReturn();
-        assertThat(result.getResponse().getRedirectedUrl()).as("login of " + username).isEqualTo("/");
-        return session;
-    }
-
-    private String csrf(MockHttpSession session, String page) throws Exception {
-        String html = mvc.perform(get(page).session(session)).andReturn().getResponse().getContentAsString();
-        Matcher m = CSRF.matcher(html);
-        assertThat(m.find()).as("a CSRF field on " + page).isTrue();
-        return m.group(1);
-    }
-
-    private String row(int daysAgo, String number, String name, String phone, String email, int amount) {
-        String date = LocalDate.now(hub.timezone()).minusDays(daysAgo).format(DateTimeFormatter.ofPattern("dd.MM.yyyy"));
-        return date + " 12:00;" + number + ";" + name + ";" + phone + ";" + email + ";Товар;1;" + amount + ";" + amount + "\n";
     }
 }

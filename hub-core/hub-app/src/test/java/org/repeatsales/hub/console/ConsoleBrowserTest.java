@@ -371,6 +371,8 @@ class ConsoleBrowserTest {
         assertThat(browser.all("svg#conversion-chart g.group")).extracting(g -> g.getAttribute("data-group"))
                 .containsExactly("sent", "control");
         browser.screenshot("campaign-run");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("arguments[0].scrollIntoView()", chart);
+        browser.screenshot("campaign-run-chart");
 
         browser.find("#campaign-link").click();
         browser.await(WAIT, d -> browser.path().matches("/campaigns/\\d+"));
