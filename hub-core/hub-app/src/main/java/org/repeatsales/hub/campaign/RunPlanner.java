@@ -143,9 +143,7 @@ public class RunPlanner {
         ContactPolicy policy = definition.policy(defaults);
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         String[] channels = definition.channelsOrEmpty().stream().map(s -> s.channel().name()).distinct().toArray(String[]::new);
-        Select<?> audience = DSL.select(CLIENT.ID, CLIENT.TIME_ZONE).from(CLIENT)
-                .leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID))
-                .where(audience(definition, campaignId, now));
+        Select<?> audience = audienceOf(definition, campaignId, now);
         LocalTime quietFrom = policy.quietFrom();
         LocalTime quietTo = policy.quietTo();
         boolean quiet = quietFrom != null && quietTo != null && !quietFrom.equals(quietTo);
@@ -232,6 +230,25 @@ public class RunPlanner {
         if (dryRun) {
             log.debug("Run {} is a dry run: its rows are never sent", runId);
         }
+    }
+
+    /** The clients a run of the definition would start from, before control group, cap and consent. */
+    private Select<?> audienceOf(CampaignDefinition definition, long campaignId, Instant now) {
+        return DSL.select(CLIENT.ID, CLIENT.TIME_ZONE).from(CLIENT)
+                .leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID))
+                .where(audience(definition, campaignId, now));
+    }
+
+    /**
+     * How many clients a run fired now would start from: the same selection as planning, counted and
+     * not frozen, for a marketer shaping the audience before saving.
+     *
+     * @param campaignId the campaign being edited (its earlier sends decide who a trigger still owes),
+     *     or 0 for one not saved yet
+     * @throws IllegalArgumentException when the extra conditions are not a valid rule
+     */
+    public int audienceCount(CampaignDefinition definition, long campaignId) {
+        return db.fetchCount(audienceOf(definition, campaignId, clock.instant()));
     }
 
     /**

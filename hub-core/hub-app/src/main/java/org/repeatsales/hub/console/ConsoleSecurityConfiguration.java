@@ -34,6 +34,9 @@ class ConsoleSecurityConfiguration {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/console.css", "/console.js", "/favicon.ico", "/error").permitAll()
                         .requestMatchers(HttpMethod.POST, "/imports", "/matrix").hasAnyRole("ADMIN", "MARKETER")
+                        // analysts read campaigns and their reports; the builder and every change are for marketers and admins
+                        .requestMatchers(HttpMethod.POST, "/campaigns", "/campaigns/**").hasAnyRole("ADMIN", "MARKETER")
+                        .requestMatchers("/campaigns/new", "/campaigns/*/edit").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers("/sources", "/sources/**", "/plugins", "/plugins/**", "/channels", "/channels/**").hasRole("ADMIN")
                         // exports take the base away as a file: analysts get masked pages but no file
                         .requestMatchers("/segments/*/members.csv").hasAnyRole("ADMIN", "MARKETER")

@@ -5,7 +5,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
-import org.repeatsales.hub.audit.AuditLog;
+import org.repeatsales.hub.campaign.CampaignAudit;
 import org.repeatsales.hub.campaign.CampaignService;
 import org.repeatsales.hub.campaign.CampaignViews;
 import org.springframework.http.HttpStatus;
@@ -28,22 +28,20 @@ import org.springframework.web.bind.annotation.RestController;
 class CampaignController {
 
     private final CampaignService campaigns;
-    private final AuditLog audit;
+    private final CampaignAudit audit;
 
-    CampaignController(CampaignService campaigns, AuditLog audit) {
+    CampaignController(CampaignService campaigns, CampaignAudit audit) {
         this.campaigns = campaigns;
         this.audit = audit;
     }
 
     /** Every change to a campaign or a run is recorded with who made it (issue: audit log). */
     private CampaignViews.Campaign audited(String action, CampaignViews.Campaign campaign) {
-        audit.record("campaign." + action, "campaign:" + campaign.id(), "state " + campaign.state());
-        return campaign;
+        return audit.campaign(action, campaign);
     }
 
     private CampaignViews.Run audited(String action, CampaignViews.Run run) {
-        audit.record("campaign." + action, "campaign-run:" + run.id(), "state " + run.state());
-        return run;
+        return audit.run(action, run);
     }
 
     @Operation(summary = "All campaigns with state and next scheduled slot")
@@ -75,7 +73,7 @@ class CampaignController {
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(@PathVariable long id) {
         campaigns.delete(id);
-        audit.record("campaign.delete", "campaign:" + id, "deleted");
+        audit.deleted(id);
         return ResponseEntity.noContent().build();
     }
 

@@ -23,11 +23,11 @@ import org.springframework.context.annotation.Primary;
  * What campaign tests share: connector plugins built at test time (Telegram and e-mail ready, SMS
  * not ready), and a template validator standing in for the real one in these tests only.
  */
-final class CampaignTestSupport {
+public final class CampaignTestSupport {
 
-    static final String TELEGRAM = "test-telegram";
-    static final String EMAIL = "test-email";
-    static final String SMS_NOT_READY = "test-sms";
+    public static final String TELEGRAM = "test-telegram";
+    public static final String EMAIL = "test-email";
+    public static final String SMS_NOT_READY = "test-sms";
 
     private CampaignTestSupport() {
     }
@@ -51,7 +51,7 @@ final class CampaignTestSupport {
     }
 
     /** Drops the test connectors into the hub's plugin folder (once per context) and waits until they started. */
-    static void installConnectors(PluginRegistry registry) throws Exception {
+    public static void installConnectors(PluginRegistry registry) throws Exception {
         boolean started = registry.list().stream().anyMatch(v -> "test-channels".equals(v.id()) && v.state() == PluginState.STARTED);
         if (!started) {
             Path work = Files.createTempDirectory("campaign-connectors");

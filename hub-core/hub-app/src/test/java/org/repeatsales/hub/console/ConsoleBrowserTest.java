@@ -48,7 +48,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * strategies and the e-mail connector dropped in, a 1C base played by WireMock and GreenMail as the
  * mail server.
  * One Spring context and one browser for the whole class; each test logs in afresh as the role it
- * needs. Every page visited is saved as a screenshot under target/screenshots.
+ * needs. Every page visited is saved as a screenshot under target/screenshots. The last test walks
+ * the issue's whole path, from an upload to a dry-run campaign's report.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"hub.inbox.enabled=false", "hub.plugins.poll-millis=100", "hub.segments.auto-refresh=false",
@@ -323,6 +324,63 @@ class ConsoleBrowserTest {
         assertThat(browser.all("header a[href='/plugins']")).isEmpty();
         browser.go("/segments/" + abc + "/members.csv");
         assertThat(browser.find("body").getText()).doesNotContain("+79161111111", "anna@example.com");
+    }
+
+    /**
+     * The issue's path end to end: upload a file and watch it finish, open the matrix, click a
+     * cell, create a campaign for its audience in the builder (live count and preview included)
+     * as a dry run, and read its report with the conversion chart.
+     */
+    @Test
+    @Order(100)
+    void shouldGoFromUploadThroughMatrixCellToADryRunCampaignAndItsReport(@TempDir Path work) throws IOException {
+        Path file = work.resolve("more-sales.csv");
+        Files.writeString(file, HEADER + row(2, "E-1", "Дмитрий Ершов", "89165555555", "dmitry@example.com", 900), StandardCharsets.UTF_8);
+        browser.logIn("marketer-e2e", "marketer-e2e-pass");
+        browser.go("/imports");
+        browser.find("#upload input[type=file]").sendKeys(file.toAbsolutePath().toString());
+        browser.find("#upload button[type=submit]").click();
+        browser.await(WAIT, d -> browser.path().matches("/imports/\\d+") && "succeeded".equals(browser.find("#status").getText()));
+        browser.screenshot("e2e-import");
+
+        browser.find("header a[href='/matrix']").click();
+        browser.await(WAIT, d -> browser.path().startsWith("/matrix"));
+        browser.find("#matrix a[data-cell=repeat-fading]").click();
+        browser.await(WAIT, d -> browser.path().startsWith("/segments/" + lifecycle + "/members"));
+        browser.screenshot("e2e-members");
+
+        browser.find("#new-campaign").click();
+        browser.await(WAIT, d -> browser.path().startsWith("/campaigns/new"));
+        assertThat(browser.find("#audience input[value='" + lifecycle + ":repeat-fading']").isSelected())
+                .as("the cell clicked is the audience").isTrue();
+        browser.find("#name").sendKeys("Вернуть угасающих");
+        // the live count and preview come from the server as the form changes, without a reload
+        browser.await(WAIT, d -> "1".equals(browser.find("#audience-count").getAttribute("data-count")));
+        browser.await(WAIT, d -> browser.find("#preview-text").getText().contains("Борис"));
+        assertThat(browser.find("#preview-subject").getText()).isEqualTo("Борис, для вас подарок");
+        browser.screenshot("campaign-builder");
+
+        browser.find("#save-dry-run").click();
+        browser.await(WAIT, d -> browser.path().matches("/campaigns/runs/\\d+"));
+
+        assertThat(browser.find("#dry-run").getText()).contains("пробный запуск");
+        assertThat(browser.find("[data-figure=audience]").getAttribute("data-value")).isEqualTo("1");
+        WebElement chart = browser.find("svg#conversion-chart");
+        assertThat(chart.isDisplayed()).isTrue();
+        assertThat(chart.getSize().getHeight()).as("the chart is drawn, not an empty box").isGreaterThan(100);
+        assertThat(browser.all("svg#conversion-chart g.group")).extracting(g -> g.getAttribute("data-group"))
+                .containsExactly("sent", "control");
+        browser.screenshot("campaign-run");
+        ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeScript("arguments[0].scrollIntoView()", chart);
+        browser.screenshot("campaign-run-chart");
+
+        browser.find("#campaign-link").click();
+        browser.await(WAIT, d -> browser.path().matches("/campaigns/\\d+"));
+        assertThat(browser.all("#runs tr[data-run]")).hasSize(1);
+        browser.find("header a[href='/campaigns']").click();
+        browser.await(WAIT, d -> browser.path().equals("/campaigns"));
+        assertThat(browser.find("#campaigns").getText()).contains("Вернуть угасающих", "черновик", "завершён");
+        browser.screenshot("campaigns");
     }
 
     private static Path emailConnectorZip() throws IOException {

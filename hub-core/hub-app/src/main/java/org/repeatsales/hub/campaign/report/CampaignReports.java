@@ -42,7 +42,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class CampaignReports {
 
-    static final double Z95 = 1.959963984540054;
+    public static final double Z95 = 1.959963984540054;
     static final String METHOD = "difference of two proportions, normal approximation (Wald), 95%";
 
     private static final ObjectMapper JSON = new ObjectMapper();
