@@ -30,7 +30,6 @@ import org.repeatsales.hub.HubApiClient;
 import org.repeatsales.hub.api.channel.Channel;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.repeatsales.hub.plugin.PluginState;
-import org.repeatsales.hub.plugin.PluginView;
 import org.repeatsales.hub.plugin.TestPlugins;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -329,22 +328,7 @@ class ChannelsTest {
     }
 
     private void awaitStarted(String id) {
-        long deadline = System.currentTimeMillis() + 20_000;
-        while (true) {
-            List<PluginView> plugins = registry.list();
-            if (plugins.stream().anyMatch(p -> p.id().equals(id) && p.state() == PluginState.STARTED)) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("Plugin " + id + " not started: " + plugins);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        awaitState(id, PluginState.STARTED);
     }
 
     /** GreenMail gives a server 2 s to start by default: too little on a loaded 2-core CI machine. */

@@ -61,11 +61,15 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConnectorPluginDispatchTest {
 
-    private static final GreenMail SMTP = new GreenMail(patient(ServerSetupTest.SMTP.dynamicPort()));
+    private static final GreenMail SMTP;
     private static final WireMockServer GATEWAY = new WireMockServer(options().dynamicPort());
     private static final String SUBJECT = "Скидка 10% к Новому году";
 
     static {
+        ServerSetup smtp = ServerSetupTest.SMTP.dynamicPort();
+        // GreenMail gives a server 2 s to start by default: too little on a loaded 2-core machine
+        smtp.setServerStartupTimeout(30_000);
+        SMTP = new GreenMail(smtp);
         // started before the context so their ports can be settings
         SMTP.start();
         GATEWAY.start();
@@ -327,11 +331,5 @@ class ConnectorPluginDispatchTest {
                 throw new AssertionError(e);
             }
         }
-    }
-
-    /** GreenMail gives a server 2 s to start by default: too little on a loaded 2-core machine. */
-    private static ServerSetup patient(ServerSetup setup) {
-        setup.setServerStartupTimeout(30_000);
-        return setup;
     }
 }
