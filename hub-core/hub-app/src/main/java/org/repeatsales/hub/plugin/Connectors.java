@@ -1,9 +1,7 @@
 package org.repeatsales.hub.plugin;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.UUID;
 import org.repeatsales.hub.api.channel.DeliveryOutcome;
 import org.repeatsales.hub.api.channel.OutboundMessage;
@@ -27,8 +25,14 @@ public class Connectors {
         this.plugins = plugins;
     }
 
-    /** A connector as an admin sees it; {@code reason} says what to fix when it is not ready. */
-    public record Status(String id, String channel, boolean ready, String reason) {
+    /**
+     * A connector as an admin sees it; {@code reason} says what to fix when it cannot send. A
+     * connector of a failed or disabled plugin has {@code id} and {@code channel} only when its
+     * plugin started earlier in this process.
+     *
+     * @param state ready, not-ready, failed or disabled ({@link ConnectorView#state()})
+     */
+    public record Status(String id, String plugin, String channel, String state, boolean ready, String reason) {
     }
 
     /**
@@ -44,20 +48,8 @@ public class Connectors {
     }
 
     public List<Status> list() {
-        List<Status> all = new ArrayList<>();
-        for (String id : plugins.connectorIds()) {
-            try {
-                all.add(plugins.withConnector(id, c -> {
-                    Readiness r = c.readiness();
-                    return new Status(id, c.channel().name(), r.isReady(), r.reason());
-                }));
-            } catch (NoSuchElementException e) {
-                // its plugin was stopped between the two calls: it is simply no longer offered
-            } catch (RuntimeException e) {
-                all.add(new Status(id, "?", false, "readiness check failed: " + e.getMessage()));
-            }
-        }
-        return all;
+        return plugins.connectors().stream().map(c -> new Status(c.id(), c.plugin(),
+                c.channel() == null ? null : c.channel().name(), c.state(), c.ready(), c.reason())).toList();
     }
 
     /** Sends one message through a started connector; missing subject and text get a standard check text. */

@@ -73,6 +73,11 @@ public class PluginRegistry {
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     /** What the API lists, replaced after every change: listing never waits for a lock. */
     private volatile List<PluginView> views = List.of();
+    /**
+     * The connectors (id and channel) each plugin offered when it last started in this process, so
+     * that once it failed or was disabled the channels list still names them.
+     */
+    private final Map<String, Map<String, Channel>> lastOffered = new java.util.concurrent.ConcurrentHashMap<>();
     /** Files seen in the previous scan with their size and time: loaded once they stop changing. */
     private final Map<String, Stamp> lastSeen = new HashMap<>();
     private ScheduledExecutorService watcher;
@@ -232,6 +237,7 @@ public class PluginRegistry {
         List<String> extensions = new ArrayList<>();
         Map<String, SegmentationStrategy> strategies = new LinkedHashMap<>();
         Map<String, ChannelConnector> connectors = new LinkedHashMap<>();
+        Map<String, Channel> offered = new LinkedHashMap<>();
         ClassLoader loader = manager.getPluginClassLoader(id);
         for (String className : manager.getExtensionClassNames(id)) {
             extensions.add(className);
@@ -250,6 +256,7 @@ public class PluginRegistry {
                     ChannelConnector connector = (ChannelConnector) manager.getExtensionFactory().create(type);
                     // connectors are kept even when not ready: the admin page shows the reason
                     connectors.put(connector.id(), connector);
+                    offered.put(connector.id(), connector.channel());
                     if (connector(connector.id()) != null) {
                         entry.connectors = connectors;
                         return fail(entry, "Connector '" + connector.id() + "' is already offered by another plugin");
@@ -266,6 +273,7 @@ public class PluginRegistry {
         entry.strategies = strategies;
         entry.connectors = connectors;
         entry.state = PluginState.STARTED;
+        lastOffered.put(id, Map.copyOf(offered));
         entry.reason = null;
         log.info("Plugin {} {} started with strategies {} and connectors {}", id, entry.version, strategies.keySet(),
                 connectors.keySet());
@@ -563,30 +571,58 @@ public class PluginRegistry {
     }
 
     /**
-     * The connectors of the started plugins with their readiness, asked now. A connector whose
-     * readiness throws is listed as not ready with the exception's message.
+     * The connectors of the started plugins with their readiness, asked now (a connector whose
+     * readiness throws is listed as not ready with the exception's message), and those of plugins
+     * that failed or are disabled, with the plugin's state and reason: by the ids they had when
+     * their plugin last started in this process, otherwise one entry for the plugin without an id
+     * when its class files show it offers connectors.
      */
     public List<ConnectorView> connectors() {
         lock.readLock().lock();
         try {
             List<ConnectorView> result = new ArrayList<>();
             for (Entry e : entries.values()) {
-                for (ChannelConnector c : e.connectors.values()) {
-                    Readiness readiness;
-                    try {
-                        readiness = c.readiness();
-                    } catch (RuntimeException ex) {
-                        readiness = Readiness.notReady("readiness check failed: " + readable(ex));
+                if (e.state == PluginState.STARTED) {
+                    for (ChannelConnector c : e.connectors.values()) {
+                        Readiness readiness;
+                        try {
+                            readiness = c.readiness();
+                        } catch (RuntimeException ex) {
+                            readiness = Readiness.notReady("readiness check failed: " + readable(ex));
+                        }
+                        result.add(new ConnectorView(c.id(), e.pluginId, c.channel(), PluginState.STARTED,
+                                readiness.isReady(), readiness.reason(), c.rateLimit(), c.perAddressRateLimit(),
+                                c.receivesCommands()));
                     }
-                    result.add(new ConnectorView(c.id(), e.pluginId, c.channel(), readiness.isReady(), readiness.reason(),
-                            c.rateLimit(), c.perAddressRateLimit(), c.receivesCommands()));
+                } else {
+                    result.addAll(unusableConnectors(e));
                 }
             }
-            result.sort(Comparator.comparing(ConnectorView::id));
+            result.sort(Comparator.comparing(ConnectorView::id, Comparator.nullsLast(Comparator.naturalOrder()))
+                    .thenComparing(ConnectorView::plugin));
             return result;
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    private List<ConnectorView> unusableConnectors(Entry e) {
+        String plugin = e.pluginId == null ? e.file : e.pluginId;
+        String reason = e.state == PluginState.DISABLED
+                ? "plugin " + plugin + " is disabled (POST /api/v1/plugins/" + plugin + "/enable)"
+                : "plugin " + plugin + " failed: " + e.reason;
+        Map<String, Channel> known = e.pluginId == null ? null : lastOffered.get(e.pluginId);
+        if (known != null && !known.isEmpty()) {
+            return known.entrySet().stream().map(c -> new ConnectorView(c.getKey(), plugin, c.getValue(), e.state, false,
+                    reason, null, null, false)).toList();
+        }
+        if (e.offersConnectors == null) {
+            Path files = e.file.toLowerCase(Locale.ROOT).endsWith(".zip") ? dir.resolve(EXPANDED).resolve(e.file)
+                    : dir.resolve(e.file);
+            e.offersConnectors = ConnectorClasses.offered(files);
+        }
+        return e.offersConnectors ? List.of(new ConnectorView(null, plugin, null, e.state, false, reason, null, null, false))
+                : List.of();
     }
 
     /**
@@ -642,6 +678,8 @@ public class PluginRegistry {
         List<String> extensions = List.of();
         Map<String, SegmentationStrategy> strategies = Map.of();
         Map<String, ChannelConnector> connectors = Map.of();
+        /** Read from the plugin's class files the first time it is listed while not started. */
+        volatile Boolean offersConnectors;
 
         Entry(String file, Stamp stamp) {
             this.file = file;

@@ -35,13 +35,14 @@ class ChannelController {
     }
 
     /**
-     * @param id the connector id (campaign steps and the test send name it)
+     * @param id the connector id (campaign steps and the test send name it); null for a plugin that
+     *     failed or is disabled and never started in this process (its connectors' ids are unknown)
      * @param plugin the plugin that offers it
-     * @param channel EMAIL, TELEGRAM, SMS or PUSH
-     * @param state ready or not-ready
-     * @param reason why not ready (names the setting to fix, never its value)
-     * @param rateLimit sends over all addresses, null when unlimited
-     * @param perAddressRateLimit sends to one address, null when unlimited
+     * @param channel EMAIL, TELEGRAM, SMS or PUSH; null when unknown (as the id)
+     * @param state ready, not-ready (settings), failed or disabled (its plugin)
+     * @param reason why it cannot send (names the setting to fix, never its value; or the plugin's failure)
+     * @param rateLimit sends over all addresses, null when unlimited or its plugin is not started
+     * @param perAddressRateLimit sends to one address, null when unlimited or its plugin is not started
      * @param receivesCommands whether clients' /start and /stop are read through it
      */
     record ChannelView(String id, String plugin, String channel, String state, String reason, Rate rateLimit,
@@ -51,18 +52,19 @@ class ChannelController {
     /** At most {@code permits} sends per {@code perSeconds}. */
     record Rate(int permits, double perSeconds) {
         static Rate of(RateLimit limit) {
-            return limit.unlimited() ? null : new Rate(limit.permits(), limit.per().toMillis() / 1000.0);
+            return limit == null || limit.unlimited() ? null : new Rate(limit.permits(), limit.per().toMillis() / 1000.0);
         }
     }
 
-    @Operation(summary = "Connectors of the started plugins: channel, readiness with the reason, rate limits (no settings' values)")
+    @Operation(summary = "Connectors with their state (ready, not-ready, or their plugin failed or disabled) and the"
+            + " reason, channel and rate limits (no settings' values)")
     @GetMapping("/api/v1/channels")
     List<ChannelView> list() {
         return plugins.connectors().stream().map(ChannelController::view).toList();
     }
 
     private static ChannelView view(ConnectorView c) {
-        return new ChannelView(c.id(), c.plugin(), c.channel().name(), c.ready() ? "ready" : "not-ready", c.reason(),
+        return new ChannelView(c.id(), c.plugin(), c.channel() == null ? null : c.channel().name(), c.state(), c.reason(),
                 Rate.of(c.rateLimit()), Rate.of(c.perAddressRateLimit()), c.receivesCommands());
     }
 

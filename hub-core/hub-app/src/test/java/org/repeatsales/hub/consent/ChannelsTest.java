@@ -8,20 +8,28 @@ import com.icegreen.greenmail.util.ServerSetup;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.repeatsales.hub.HubApiClient;
 import org.repeatsales.hub.api.channel.Channel;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.repeatsales.hub.plugin.PluginState;
-import org.repeatsales.hub.plugin.PluginView;
 import org.repeatsales.hub.plugin.TestPlugins;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -51,6 +59,7 @@ class ChannelsTest {
     @DynamicPropertySource
     static void smtpPort(DynamicPropertyRegistry registry) {
         registry.add("hub.plugins.email.port", () -> SMTP.getSmtp().getPort());
+        registry.add("hub.plugins.spare-channel.token", () -> "spare-secret-token");
     }
 
     @LocalServerPort
@@ -206,16 +215,109 @@ class ChannelsTest {
         assertThat(anonymous.postJson("/api/v1/channels/email/test", "{\"address\": \"a@example.org\"}").status()).isEqualTo(401);
     }
 
-    private void awaitStarted(String id) {
+    @Test
+    void shouldListTheConnectorsOfFailedAndDisabledPluginsWithStateAndReason(@TempDir Path work) throws Exception {
+        TestPlugins.drop(channelPlugin(work, "spare-channel", "0.3.0", "Ready"), registry.folder());
+        awaitStarted("spare-channel");
+        assertThat(admin.post("/api/v1/plugins/spare-channel/disable").status()).isEqualTo(200);
+        TestPlugins.drop(channelPlugin(work, "broken-channel", "0.3.0",
+                "throw new IllegalStateException(\"cannot open the gateway session\")"), registry.folder());
+        TestPlugins.drop(channelPlugin(work, "future-channel", "9.0.0", "Ready"), registry.folder());
+        awaitState("broken-channel", PluginState.FAILED);
+        awaitState("future-channel", PluginState.FAILED);
+
+        HubApiClient.Response r = admin.get("/api/v1/channels");
+
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(connector(r.json(), "email").get("state").asText()).isEqualTo("ready");
+        JsonNode spare = connector(r.json(), "spare-channel-sms");
+        assertThat(spare.get("plugin").asText()).isEqualTo("spare-channel");
+        assertThat(spare.get("channel").asText()).as("known from when it was started").isEqualTo("SMS");
+        assertThat(spare.get("state").asText()).isEqualTo("disabled");
+        assertThat(spare.get("reason").asText()).contains("plugin spare-channel is disabled");
+        assertThat(spare.get("rateLimit").isNull()).isTrue();
+        JsonNode broken = ofPlugin(r.json(), "broken-channel");
+        assertThat(broken.get("id").isNull()).as("its connectors never started: their ids are unknown").isTrue();
+        assertThat(broken.get("state").asText()).isEqualTo("failed");
+        assertThat(broken.get("reason").asText()).contains("plugin broken-channel failed", "cannot open the gateway session");
+        JsonNode future = ofPlugin(r.json(), "future-channel");
+        assertThat(future.get("state").asText()).isEqualTo("failed");
+        assertThat(future.get("reason").asText()).contains("Requires hub-api 9.0.0");
+        assertThat(r.body()).as("no setting's value").doesNotContain("spare-secret-token");
+        assertThat(admin.postJson("/api/v1/channels/spare-channel-sms/test", "{\"address\": \"79990000001\"}").status())
+                .as("a disabled plugin's connector does not send").isEqualTo(404);
+
+        String page = consolePage("/channels");
+        assertThat(page).contains("data-connector=\"spare-channel-sms\"", "data-state=\"disabled\"",
+                "плагин отключён", "data-plugin=\"broken-channel\"", "data-state=\"failed\"", "плагин не загрузился",
+                "коннекторы плагина broken-channel", "cannot open the gateway session");
+    }
+
+    /**
+     * A connector plugin {@code <id>} with one SMS connector {@code <id>-sms}; {@code constructorBody}
+     * is its constructor's code ("Ready" for none), {@code requires} the hub-api it asks for.
+     */
+    private static Path channelPlugin(Path work, String id, String requires, String constructorBody) {
+        String pkg = "test." + id.replace("-", "");
+        return TestPlugins.build(work, id, requires, java.util.Map.of(pkg + ".Connector", """
+                package %s;
+
+                import org.pf4j.Extension;
+                import org.repeatsales.hub.api.PluginContext;
+                import org.repeatsales.hub.api.channel.*;
+
+                @Extension
+                public class Connector implements ChannelConnector {
+                    public Connector(PluginContext context) { %s }
+                    public String id() { return "%s-sms"; }
+                    public Channel channel() { return Channel.SMS; }
+                    public Readiness readiness() { return Readiness.ready(); }
+                    public ContentLimits contentLimits() { return new ContentLimits(0, 402, false, 4096); }
+                    public DeliveryOutcome send(OutboundMessage m) { return new DeliveryOutcome.Delivered("1"); }
+                }
+                """.formatted(pkg, constructorBody.equals("Ready") ? "" : constructorBody + ";", id)));
+    }
+
+    private static JsonNode connector(JsonNode list, String id) {
+        for (JsonNode c : list) {
+            if (id.equals(c.path("id").asText(null))) {
+                return c;
+            }
+        }
+        throw new AssertionError("No connector " + id + " in " + list);
+    }
+
+    private static JsonNode ofPlugin(JsonNode list, String plugin) {
+        for (JsonNode c : list) {
+            if (plugin.equals(c.path("plugin").asText(null))) {
+                return c;
+            }
+        }
+        throw new AssertionError("No connector of plugin " + plugin + " in " + list);
+    }
+
+    /** A console page as the admin sees it after logging in through the form. */
+    private String consolePage(String path) throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        String base = "http://localhost:" + port;
+        String loginPage = browser.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(loginPage);
+        assertThat(csrf.find()).as("the login form carries a CSRF token").isTrue();
+        String form = "username=admin&password=test-admin-password&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
+        browser.send(HttpRequest.newBuilder(URI.create(base + "/login")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.discarding());
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        return page.body();
+    }
+
+    private void awaitState(String id, PluginState state) {
         long deadline = System.currentTimeMillis() + 20_000;
-        while (true) {
-            List<PluginView> plugins = registry.list();
-            if (plugins.stream().anyMatch(p -> p.id().equals(id) && p.state() == PluginState.STARTED)) {
-                return;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("Plugin " + id + " not started: " + plugins);
-            }
+        while (registry.list().stream().noneMatch(p -> p.id().equals(id) && p.state() == state)) {
+            assertThat(System.currentTimeMillis()).as("plugin %s %s: %s", id, state, registry.list()).isLessThan(deadline);
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
@@ -223,6 +325,10 @@ class ChannelsTest {
                 throw new AssertionError(e);
             }
         }
+    }
+
+    private void awaitStarted(String id) {
+        awaitState(id, PluginState.STARTED);
     }
 
     /** GreenMail gives a server 2 s to start by default: too little on a loaded 2-core CI machine. */

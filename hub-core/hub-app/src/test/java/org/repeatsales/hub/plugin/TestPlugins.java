@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -221,6 +222,20 @@ public final class TestPlugins {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + source.toAbsolutePath(), e);
         }
+    }
+
+    /** The zip of a bundled connector plugin ({@code email}, {@code sms}, ...) as connectors/ builds it. */
+    public static Path connectorZip(String pluginId) {
+        Path dist = Path.of("../../connectors/target/dist");
+        try (DirectoryStream<Path> zips = Files.newDirectoryStream(dist, pluginId + "-*.zip")) {
+            for (Path zip : zips) {
+                return zip;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + dist.toAbsolutePath(), e);
+        }
+        throw new AssertionError("No " + pluginId + " connector zip in " + dist.toAbsolutePath()
+                + ": package the connectors module first");
     }
 
     /** Puts a file into a watched folder the way a careful admin does: whole, in one rename. */

@@ -29,16 +29,25 @@ import org.springframework.stereotype.Component;
 @Component
 class DeliveryQueue {
 
-    /** A delivery claimed by a worker: it is 'sending' under that worker's lease. */
-    record Claimed(long id, long runId, long clientId, List<Channel> channels, int attempts, String leaseOwner) {
+    /**
+     * A delivery claimed by a worker: it is 'sending' under that worker's lease.
+     *
+     * @param attempts sends tried so far, over all channels
+     * @param channelAttempts sends tried so far on its next channel ({@code channels[0]})
+     */
+    record Claimed(long id, long runId, long clientId, List<Channel> channels, int attempts, int channelAttempts,
+            String leaseOwner) {
     }
 
     /**
      * What becomes of a claimed delivery. {@code status} is a delivery status; {@code queued} puts it
-     * back for a later attempt (retry or next channel).
+     * back for a later attempt (retry or next channel). {@code channelAttempts} is the count on the
+     * delivery's next channel; {@code leftChannel} says why a channel was left for the next one (kept
+     * beside the earlier ones), null when none was.
      */
     record Outcome(Claimed delivery, String status, List<Channel> channels, Channel channel, String address,
-            Instant notBefore, int attempts, String providerMessageId, String reason, boolean sent, boolean releaseCap) {
+            Instant notBefore, int attempts, int channelAttempts, String providerMessageId, String reason,
+            String leftChannel, boolean sent, boolean releaseCap) {
     }
 
     private final DataSource store;
@@ -121,7 +130,7 @@ class DeliveryQueue {
                       order by q.not_before, q.id
                       limit ?
                       for update skip locked))
-                returning d.id, d.run_id, d.client_id, d.channels, d.attempts""";
+                returning d.id, d.run_id, d.client_id, d.channels, d.attempts, d.channel_attempts""";
         try (Connection c = store.getConnection(); PreparedStatement st = c.prepareStatement(sql)) {
             st.setString(1, workerId);
             st.setArray(2, c.createArrayOf("text", skipChannels.stream().map(Channel::name).toArray()));
@@ -137,7 +146,7 @@ class DeliveryQueue {
                         }
                     }
                     claimed.add(new Claimed(rs.getLong(1), rs.getLong(2), rs.getLong(3), List.copyOf(channels),
-                            rs.getInt(5), workerId));
+                            rs.getInt(5), rs.getInt(6), workerId));
                 }
             }
             claimed.sort(Comparator.comparingLong(Claimed::id));
@@ -212,8 +221,10 @@ class DeliveryQueue {
         String[] address = new String[n];
         String[] notBefore = new String[n];
         Integer[] attempts = new Integer[n];
+        Integer[] channelAttempts = new Integer[n];
         String[] messageId = new String[n];
         String[] reason = new String[n];
+        String[] leftChannel = new String[n];
         Boolean[] sent = new Boolean[n];
         String[] lease = new String[n];
         for (int i = 0; i < n; i++) {
@@ -225,8 +236,10 @@ class DeliveryQueue {
             address[i] = o.address();
             notBefore[i] = o.notBefore() == null ? null : o.notBefore().toString();
             attempts[i] = o.attempts();
+            channelAttempts[i] = o.channelAttempts();
             messageId[i] = o.providerMessageId();
-            reason[i] = o.reason() == null || o.reason().length() <= 2000 ? o.reason() : o.reason().substring(0, 2000);
+            reason[i] = shortened(o.reason());
+            leftChannel[i] = shortened(o.leftChannel());
             sent[i] = o.sent();
             lease[i] = o.delivery().leaseOwner();
         }
@@ -238,14 +251,18 @@ class DeliveryQueue {
                     address = coalesce(u.address, d.address),
                     not_before = coalesce(u.not_before::timestamptz, d.not_before),
                     attempts = u.attempts,
+                    channel_attempts = u.channel_attempts,
+                    fallback_reason = case when u.left_channel is null then d.fallback_reason
+                                           else concat_ws('; ', d.fallback_reason, u.left_channel) end,
                     provider_message_id = coalesce(u.message_id, d.provider_message_id),
                     reason = u.reason,
                     sent_at = case when u.sent then now() else d.sent_at end,
                     lease_owner = null,
                     updated_at = now()
-                from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[],
-                            ?::text[], ?::boolean[], ?::text[])
-                     as u(id, status, channels, channel, address, not_before, attempts, message_id, reason, sent, lease)
+                from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[],
+                            ?::text[], ?::text[], ?::text[], ?::boolean[], ?::text[])
+                     as u(id, status, channels, channel, address, not_before, attempts, channel_attempts, message_id,
+                          reason, left_channel, sent, lease)
                 where d.id = u.id and d.lease_owner = u.lease
                   -- written so that the lease index cannot serve it: its row estimate is stale during a
                   -- run (analyzed while nothing was sending), and a plan over it compares every row
@@ -265,10 +282,12 @@ class DeliveryQueue {
                     st.setArray(5, c.createArrayOf("text", address));
                     st.setArray(6, c.createArrayOf("text", notBefore));
                     st.setArray(7, c.createArrayOf("int4", attempts));
-                    st.setArray(8, c.createArrayOf("text", messageId));
-                    st.setArray(9, c.createArrayOf("text", reason));
-                    st.setArray(10, c.createArrayOf("bool", sent));
-                    st.setArray(11, c.createArrayOf("text", lease));
+                    st.setArray(8, c.createArrayOf("int4", channelAttempts));
+                    st.setArray(9, c.createArrayOf("text", messageId));
+                    st.setArray(10, c.createArrayOf("text", reason));
+                    st.setArray(11, c.createArrayOf("text", leftChannel));
+                    st.setArray(12, c.createArrayOf("bool", sent));
+                    st.setArray(13, c.createArrayOf("text", lease));
                     try (ResultSet rs = st.executeQuery()) {
                         while (rs.next()) {
                             written.add(rs.getLong(1));
@@ -292,6 +311,10 @@ class DeliveryQueue {
         } catch (SQLException e) {
             throw new IllegalStateException("Writing " + n + " delivery outcomes failed: " + e.getMessage(), e);
         }
+    }
+
+    private static String shortened(String text) {
+        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
     }
 
     /** Puts back the contact each reservation replaced (or removes a reservation that replaced none). */

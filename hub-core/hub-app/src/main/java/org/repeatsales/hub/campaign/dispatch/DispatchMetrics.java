@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the dispatcher tells the metrics endpoint: {@code hub.campaign.deliveries} counted by channel
- * and outcome (delivered, retry-later, failed, fallback, unsubscribed, capped, no-consent, requeued
+ * and outcome (delivered, retry-later, gave-up, failed, fallback, unsubscribed, capped, no-consent, requeued
  * after a dead worker), {@code hub.campaign.queue.depth} (queued deliveries, refreshed every
  * heartbeat) and {@code hub.campaign.in.flight} (claimed by this process, not yet written back).
  */

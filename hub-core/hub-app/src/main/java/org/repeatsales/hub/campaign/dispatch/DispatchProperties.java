@@ -19,8 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     dispatcher claims only for the other channels
  * @param retryBackoff first wait after a temporary refusal, doubled per attempt, with jitter
  * @param maxRetryBackoff the longest wait between two attempts
- * @param maxAttempts attempts of one delivery before it is failed
- * @param maxAge how long after its run was planned a delivery is still retried
+ * @param maxAttempts attempts of one delivery on one channel before that channel is given up (the
+ *     next channel of the campaign's order is tried, as after a permanent failure; with none left
+ *     the delivery is failed)
+ * @param maxAge how long after its run was planned a refused channel is still retried
  * @param stopTimeout how long stopping waits for sends in progress
  */
 @ConfigurationProperties("hub.campaigns.dispatch")

@@ -261,7 +261,7 @@ public final class DispatchWorker {
         for (Claimed d : batch) {
             RunPlan plan = runs.computeIfAbsent(d.runId(), run -> plans.get(run).orElse(null));
             if (plan == null) {
-                finish(d, "failed", d.channels(), null, null, d.attempts(), null,
+                finish(d, "failed", d.channels(), null, null, d.attempts(), d.channelAttempts(), null,
                         "the run's definition cannot be read: " + plans.problem(d.runId()), false, "none", "failed");
             } else {
                 sendable.add(d);
@@ -283,7 +283,7 @@ public final class DispatchWorker {
                 }
             }
             if (attempt == null) {
-                finish(d, "no_consent", List.of(), null, null, d.attempts(), null,
+                finish(d, "no_consent", List.of(), null, null, d.attempts(), d.channelAttempts(), null,
                         "no consent or address at send time on " + d.channels(), false, "none", "no-consent");
             } else if (!clients.add(d.clientId())) {
                 // a second delivery to one client in one batch waits for the first one's cap decision
@@ -310,7 +310,8 @@ public final class DispatchWorker {
             if (reserved.contains(a.delivery().clientId())) {
                 return false;
             }
-            finish(a.delivery(), "capped", List.of(), a.channel(), null, a.delivery().attempts(), null,
+            finish(a.delivery(), "capped", List.of(), a.channel(), null, a.delivery().attempts(),
+                    a.delivery().channelAttempts(), null,
                     "contacted within the frequency cap by another delivery", false, a.channel().name(), "capped");
             return true;
         });
@@ -427,26 +428,31 @@ public final class DispatchWorker {
     private void settle(Attempt a, DeliveryOutcome outcome) {
         Claimed d = a.delivery();
         int attempts = d.attempts() + 1;
+        int onChannel = d.channelAttempts() + 1;
         String channel = a.channel().name();
         if (outcome instanceof DeliveryOutcome.Delivered delivered) {
-            finish(d, "delivered", a.remaining(), a.channel(), a.address(), attempts, delivered.providerMessageId(), null,
-                    true, channel, "delivered");
+            finish(d, "delivered", a.remaining(), a.channel(), a.address(), attempts, onChannel,
+                    delivered.providerMessageId(), null, true, channel, "delivered");
         } else if (outcome instanceof DeliveryOutcome.RetryLater retry) {
             Instant now = Instant.now();
-            if (attempts >= settings.maxAttempts() || a.plan().since().plus(settings.maxAge()).isBefore(now)) {
-                finish(d, "failed", a.remaining(), a.channel(), a.address(), attempts, null,
-                        "gave up after " + attempts + " attempts: " + retry.reason(), false, channel, "failed");
+            boolean tooOld = a.plan().since().plus(settings.maxAge()).isBefore(now);
+            if (onChannel >= settings.maxAttempts() || tooOld) {
+                // a channel that never stops refusing is given up like one that failed for good: the
+                // client may still be reachable on the next channel of the order
+                fallBack(a, attempts, onChannel, "failed", channel + " gave up after " + onChannel + " attempts"
+                        + (tooOld ? " (the run is older than " + settings.maxAge() + ")" : "") + ": " + retry.reason(),
+                        "gave-up");
             } else {
                 List<Channel> again = new ArrayList<>();
                 again.add(a.channel());
                 again.addAll(a.remaining());
-                Instant backoff = now.plus(backoff(attempts));
+                Instant backoff = now.plus(backoff(onChannel));
                 Instant notBefore = retry.after().isAfter(backoff) ? retry.after() : backoff;
-                outcome(new Outcome(d, "queued", again, a.channel(), a.address(), notBefore, attempts, null,
-                        "retry later: " + retry.reason(), false, true), channel, "retry-later");
+                outcome(new Outcome(d, "queued", again, a.channel(), a.address(), notBefore, attempts, onChannel, null,
+                        "retry later: " + retry.reason(), null, false, true), channel, "retry-later");
             }
         } else if (outcome instanceof DeliveryOutcome.Failed failed) {
-            fallBack(a, attempts, "failed", channel + " failed: " + failed.reason()
+            fallBack(a, attempts, onChannel, "failed", channel + " failed: " + failed.reason()
                     + (failed.rawAnswer() == null ? "" : " (" + failed.rawAnswer() + ")"), "failed");
         } else if (outcome instanceof DeliveryOutcome.Unsubscribed unsubscribed) {
             try {
@@ -454,18 +460,22 @@ public final class DispatchWorker {
             } catch (RuntimeException e) {
                 log.warn("Delivery {}: withdrawing consent on {} failed: {}", d.id(), channel, e.getMessage());
             }
-            fallBack(a, attempts, "unsubscribed", channel + " unsubscribed: " + unsubscribed.reason(), "unsubscribed");
+            fallBack(a, attempts, onChannel, "unsubscribed", channel + " unsubscribed: " + unsubscribed.reason(),
+                    "unsubscribed");
         }
     }
 
-    /** The next channel of the order, or the end of the delivery with {@code status}. */
-    private void fallBack(Attempt a, int attempts, String status, String reason, String outcome) {
+    /**
+     * The next channel of the order, due now with a fresh budget of attempts and the reason this
+     * channel was left kept; or, when none is left, the end of the delivery with {@code status}.
+     */
+    private void fallBack(Attempt a, int attempts, int onChannel, String status, String reason, String outcome) {
         if (a.remaining().isEmpty()) {
-            finish(a.delivery(), status, List.of(), a.channel(), a.address(), attempts, null, reason, false,
+            finish(a.delivery(), status, List.of(), a.channel(), a.address(), attempts, onChannel, null, reason, false,
                     a.channel().name(), outcome);
         } else {
             outcome(new Outcome(a.delivery(), "queued", a.remaining(), a.channel(), a.address(), Instant.now(), attempts,
-                    null, reason, false, true), a.channel().name(), outcome);
+                    0, null, reason, reason, false, true), a.channel().name(), outcome);
             metrics.count(a.channel().name(), "fallback");
         }
     }
@@ -480,9 +490,9 @@ public final class DispatchWorker {
     }
 
     private void finish(Claimed d, String status, List<Channel> channels, Channel channel, String address, int attempts,
-            String messageId, String reason, boolean sent, String metricChannel, String metricOutcome) {
-        outcome(new Outcome(d, status, channels, channel, address, null, attempts, messageId, reason, sent,
-                !"delivered".equals(status)), metricChannel, metricOutcome);
+            int channelAttempts, String messageId, String reason, boolean sent, String metricChannel, String metricOutcome) {
+        outcome(new Outcome(d, status, channels, channel, address, null, attempts, channelAttempts, messageId, reason,
+                null, sent, !"delivered".equals(status)), metricChannel, metricOutcome);
     }
 
     /** Back to the queue as it was: nothing was sent (not counted as an attempt). */
@@ -491,7 +501,8 @@ public final class DispatchWorker {
     }
 
     private void giveBack(Claimed d, Instant notBefore) {
-        outcomes.add(new Outcome(d, "queued", d.channels(), null, null, notBefore, d.attempts(), null, null, false, true));
+        outcomes.add(new Outcome(d, "queued", d.channels(), null, null, notBefore, d.attempts(), d.channelAttempts(), null,
+                null, null, false, true));
     }
 
     private void outcome(Outcome outcome, String channel, String name) {

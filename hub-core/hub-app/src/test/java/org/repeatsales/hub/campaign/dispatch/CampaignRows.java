@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -34,14 +35,20 @@ final class CampaignRows {
 
     /** Consent given on {@code channel}, with an address derived from the client id. */
     void consent(List<Long> clients, String channel) {
+        consent(clients, channel, c -> address(channel, c));
+    }
+
+    /** Consent given on {@code channel} at the address {@code addressOf} gives each client. */
+    void consent(List<Long> clients, String channel, Function<Long, String> addressOf) {
         Long[] ids = clients.toArray(Long[]::new);
+        String[] addresses = clients.stream().map(addressOf).toArray(String[]::new);
         jdbc.update(c -> {
             var st = c.prepareStatement("""
                     insert into client_address (client_id, channel, address)
-                    select id, ?, ? || id from unnest(?::bigint[]) id""");
+                    select u.id, ?, u.address from unnest(?::bigint[], ?::text[]) u(id, address)""");
             st.setString(1, channel);
-            st.setString(2, channel.toLowerCase() + "-");
-            st.setArray(3, c.createArrayOf("bigint", ids));
+            st.setArray(2, c.createArrayOf("bigint", ids));
+            st.setArray(3, c.createArrayOf("text", addresses));
             return st;
         });
         consentState(clients, channel, "given");

@@ -92,6 +92,9 @@ class DispatcherTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    DeliveryQueue queue;
+
     final ObjectMapper json = new ObjectMapper();
     CampaignRows rows;
 
@@ -434,6 +437,67 @@ class DispatcherTest {
         awaitFinished(run);
         assertThat(rows.statuses(run)).containsExactly(Map.entry("delivered", 400L));
         assertThat(received("sms")).hasSize(400).allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+    }
+
+    @Test
+    void shouldRequeueTheClaimsOfAWorkerWhoseHeartbeatStoppedAndHaveAnotherWorkerSendThem() {
+        List<Long> clients = rows.clients(100, "SMS");
+        double requeuedBefore = counter("none", "requeued");
+        dispatcher.stop();
+        long run;
+        List<DeliveryQueue.Claimed> held;
+        try {
+            run = rows.run(clients, "SMS");
+            // a worker registers, claims through the same statement as every worker, then its process
+            // dies before it sent anything: its row stops beating and its claims stay 'sending'
+            queue.register("worker-that-died");
+            held = queue.claim("worker-that-died", 30, List.of());
+            assertThat(held).hasSize(30);
+        } finally {
+            assertThat(dispatcher.start()).isTrue();
+        }
+
+        awaitFinished(run);
+        assertThat(rows.statuses(run)).containsExactly(Map.entry("delivered", 100L));
+        assertThat(received("sms")).as("every client once, the dead worker's too").hasSize(100)
+                .allSatisfy((to, n) -> assertThat(n).isEqualTo(1));
+        assertThat(rows.count("""
+                select count(*) from delivery where id = any(?::bigint[]) and status = 'delivered' and attempts = 1
+                  and lease_owner is null""", (Object) held.stream().map(DeliveryQueue.Claimed::id).toArray(Long[]::new)))
+                .as("the dead worker's claims were sent by the live worker, once").isEqualTo(30);
+        assertThat(rows.count("select count(*) from dispatcher_worker where id = 'worker-that-died'")).isZero();
+        assertThat(counter("none", "requeued") - requeuedBefore).isEqualTo(30);
+    }
+
+    @Test
+    void shouldReplaceThisProcesssWorkerOnceOthersDeclaredItDeadWithDuplicatesOnlyFromItsSendsInFlight() {
+        SINK.stubFor(post(urlEqualTo("/sms")).willReturn(aResponse().withStatus(200).withBody("sms-accepted").withFixedDelay(50)));
+        List<Long> clients = rows.clients(1000, "SMS");
+        long run = rows.run(clients, "SMS");
+        awaitDelivered(run, 50);
+        String stalled = dispatcher.workerId();
+
+        // the worker's heartbeat falls behind (a long pause of its JVM, a slow store): another worker's
+        // reaper, run here as each heartbeat runs it, declares it dead and queues its claims again
+        int requeued = 0;
+        for (int tries = 0; tries < 20 && rows.count("select count(*) from dispatcher_worker where id = ?", stalled) > 0;
+                tries++) {
+            // the worker may beat between the two statements: then it was not late, and we try again
+            jdbc.update("update dispatcher_worker set heartbeat_at = now() - interval '1 hour' where id = ?", stalled);
+            requeued += queue.reapDeadWorkers(Duration.ofMinutes(1)).getOrDefault(stalled, 0);
+        }
+        assertThat(requeued).as("the stalled worker held deliveries when it was declared dead").isPositive();
+        await("the dispatcher replaces its worker", () -> dispatcher.workerId() != null
+                && !dispatcher.workerId().equals(stalled), Duration.ofSeconds(10));
+
+        awaitFinished(run);
+        assertThat(rows.statuses(run)).containsExactly(Map.entry("delivered", 1000L));
+        Map<String, Long> received = received("sms");
+        long duplicates = received.values().stream().mapToLong(Long::longValue).sum() - received.size();
+        System.out.printf("worker declared dead with %d deliveries in flight: %d sent twice%n", requeued, duplicates);
+        assertThat(received).as("every client reached").hasSize(1000);
+        assertThat(duplicates).as("only deliveries the stalled worker was sending can go twice").isLessThanOrEqualTo(requeued);
+        assertThat(rows.count("select count(*) from dispatcher_worker where id = ?", stalled)).isZero();
     }
 
     // ---- helpers ----
