@@ -156,7 +156,10 @@ public final class OneCSource extends SinglePollSource {
             throws SourceException, InterruptedException {
         String authorization = authorization();
         Lookups lookups = new Lookups(authorization);
-        versions.values().removeIf(v -> v.date().isBefore(from)); // never asked for again
+        versions.clear();
+        if (settings.skipUnchangedVersions()) {
+            versions.putAll(store.documentVersions(id(), from)); // older ones are never asked for again
+        }
         LocalDateTime reached = watermark == null ? null : LocalDateTime.parse(watermark);
         int documents = 0;
         int deleted = 0;
@@ -232,7 +235,7 @@ public final class OneCSource extends SinglePollSource {
     private final class Pending {
         private final List<ReceiptRecord> receipts = new ArrayList<>();
         private final List<String> removed = new ArrayList<>();
-        private final List<JsonNode> roots = new ArrayList<>();
+        private final List<SourceStore.DocumentVersion> stamps = new ArrayList<>();
         private LocalDateTime reached;
         private int pages;
         int documents;
@@ -241,7 +244,7 @@ public final class OneCSource extends SinglePollSource {
             receipts.addAll(page.mapped().receipts());
             removed.addAll(page.mapped().removedKeys());
             if (settings.skipUnchangedVersions()) {
-                roots.add(page.root()); // parsed pages are large: kept only when their versions are needed
+                stamps.addAll(versionsOf(page.root()));
             }
             documents += page.mapped().documents();
             pages++;
@@ -253,11 +256,11 @@ public final class OneCSource extends SinglePollSource {
                 return;
             }
             run.storePage(receipts, removed, reached == null ? null : reached.toString(),
-                    reached == null ? null : reached.atZone(settings.zone()).toInstant());
-            roots.forEach(OneCSource.this::rememberVersions);
+                    reached == null ? null : reached.atZone(settings.zone()).toInstant(), stamps);
+            stamps.forEach(v -> versions.put(v.key(), v)); // committed: a second read in this poll is unchanged
             receipts.clear();
             removed.clear();
-            roots.clear();
+            stamps.clear();
             documents = 0;
             pages = 0;
         }
@@ -359,17 +362,14 @@ public final class OneCSource extends SinglePollSource {
         throw new IllegalStateException(failure);
     }
 
-    /** A document's version this source has stored, with its date (to forget it once no poll can read it again). */
-    private record Version(String version, LocalDateTime date) {
-    }
-
     /**
-     * Versions of the documents this source stored, by key; used only with
-     * {@link OneCSettings#skipUnchangedVersions()}. Kept in memory: after a restart every document
-     * of the overlap window is mapped and written once more, which the store takes as unchanged.
-     * Written by the poll's thread after each page is stored, read by its map thread.
+     * Versions of the documents this source stored, by key, as of this poll; used only with
+     * {@link OneCSettings#skipUnchangedVersions()}. Loaded from the store when a poll starts (for
+     * the documents its overlap window can bring back) and recorded in the store in the
+     * transaction that stores each document, so a restart skips what the last process stored.
+     * Written by the poll's thread after each batch is stored, read by its map thread.
      */
-    private final Map<String, Version> versions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, SourceStore.DocumentVersion> versions = new java.util.concurrent.ConcurrentHashMap<>();
 
     private boolean storedInThisVersion(JsonNode doc) {
         if (!settings.skipUnchangedVersions()) {
@@ -377,23 +377,22 @@ public final class OneCSource extends SinglePollSource {
         }
         String key = mapper.keyOf(doc);
         String version = mapper.dataVersion(doc);
-        Version stored = key == null ? null : versions.get(key);
+        SourceStore.DocumentVersion stored = key == null ? null : versions.get(key);
         return version != null && stored != null && version.equals(stored.version());
     }
 
-    /** After the page committed: its documents are stored in these versions. */
-    private void rememberVersions(JsonNode root) {
-        if (!settings.skipUnchangedVersions()) {
-            return;
-        }
+    /** The versions of a page's documents, to record with the page. */
+    private List<SourceStore.DocumentVersion> versionsOf(JsonNode root) {
+        List<SourceStore.DocumentVersion> found = new ArrayList<>();
         for (JsonNode doc : root.get("value")) {
             String key = mapper.keyOf(doc);
             String version = mapper.dataVersion(doc);
             String date = doc.path(settings.fields().date()).asText("");
             if (key != null && version != null && date.length() >= 19) {
-                versions.put(key, new Version(version, LocalDateTime.parse(date.substring(0, 19))));
+                found.add(new SourceStore.DocumentVersion(key, version, LocalDateTime.parse(date.substring(0, 19))));
             }
         }
+        return found;
     }
 
     private SourceException malformed(int page, String reason, RawResponse raw, Exception cause) {
