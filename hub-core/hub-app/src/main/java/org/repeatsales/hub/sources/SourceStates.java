@@ -5,13 +5,18 @@ import static org.repeatsales.hub.store.jooq.Tables.SOURCE_STATE;
 
 import java.sql.Connection;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jooq.DSLContext;
+import org.jooq.Record3;
 import org.jooq.impl.DSL;
 import org.repeatsales.hub.routes.sources.RawResponse;
+import org.repeatsales.hub.routes.sources.SourceStore;
 import org.repeatsales.hub.store.jooq.tables.records.SourceStateRecord;
 import org.springframework.stereotype.Repository;
 
@@ -67,6 +72,43 @@ class SourceStates {
                 .set(SOURCE_STATE.UPDATED_AT, OffsetDateTime.now())
                 .where(SOURCE_STATE.SOURCE_ID.eq(sourceId))
                 .execute();
+    }
+
+    /**
+     * Runs in the page's transaction: the versions of the documents it stores. Documents dated
+     * before the page's poll could read are forgotten in {@link #documentVersions}.
+     */
+    static void recordVersions(Connection connection, String sourceId, List<SourceStore.DocumentVersion> versions) {
+        if (versions.isEmpty()) {
+            return;
+        }
+        DSLContext tx = DSL.using(connection);
+        String[] keys = new String[versions.size()];
+        String[] stamps = new String[versions.size()];
+        LocalDateTime[] dates = new LocalDateTime[versions.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = versions.get(i).key();
+            stamps[i] = versions.get(i).version();
+            dates[i] = versions.get(i).date();
+        }
+        tx.execute("insert into source_document_version (source_id, document_key, data_version, document_date)"
+                + " select ?, k, v, d from unnest(?::text[], ?::text[], ?::timestamp[]) as u(k, v, d)"
+                + " on conflict (source_id, document_key) do update"
+                + " set data_version = excluded.data_version, document_date = excluded.document_date",
+                sourceId, keys, stamps, dates);
+    }
+
+    /** The stored versions of documents dated at or after {@code from}; older ones are deleted, no poll reads them again. */
+    Map<String, SourceStore.DocumentVersion> documentVersions(String sourceId, LocalDateTime from) {
+        db.execute("delete from source_document_version where source_id = ? and document_date < ?", sourceId, from);
+        Map<String, SourceStore.DocumentVersion> versions = new HashMap<>();
+        for (Record3<String, String, LocalDateTime> r : db.resultQuery(
+                "select document_key, data_version, document_date from source_document_version where source_id = ?", sourceId)
+                .coerce(DSL.field("document_key", String.class), DSL.field("data_version", String.class),
+                        DSL.field("document_date", LocalDateTime.class))) {
+            versions.put(r.value1(), new SourceStore.DocumentVersion(r.value1(), r.value2(), r.value3()));
+        }
+        return versions;
     }
 
     void pollStarted(String sourceId, long runId) {

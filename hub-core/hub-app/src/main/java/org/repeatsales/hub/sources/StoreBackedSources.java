@@ -1,7 +1,9 @@
 package org.repeatsales.hub.sources;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 import org.repeatsales.hub.imports.ImportService;
 import org.repeatsales.hub.imports.SourcePage;
 import org.repeatsales.hub.imports.SourceRun;
@@ -28,6 +30,11 @@ class StoreBackedSources implements SourceStore {
     }
 
     @Override
+    public Map<String, DocumentVersion> documentVersions(String sourceId, LocalDateTime from) {
+        return states.documentVersions(sourceId, from);
+    }
+
+    @Override
     public PollRun startPoll(String sourceId, String kind, String description) {
         states.register(sourceId, kind, true);
         SourceRun run = imports.startSourceRun(sourceId, description, kind);
@@ -39,9 +46,12 @@ class StoreBackedSources implements SourceStore {
             }
 
             @Override
-            public void storePage(List<ReceiptRecord> receipts, List<String> removedKeys, String watermark, Instant watermarkAt) {
-                run.write(new SourcePage(receipts, List.of(), sourceId, removedKeys),
-                        connection -> SourceStates.advanceWatermark(connection, sourceId, watermark, watermarkAt));
+            public void storePage(List<ReceiptRecord> receipts, List<String> removedKeys, String watermark, Instant watermarkAt,
+                                  List<DocumentVersion> versions) {
+                run.write(new SourcePage(receipts, List.of(), sourceId, removedKeys), connection -> {
+                    SourceStates.advanceWatermark(connection, sourceId, watermark, watermarkAt);
+                    SourceStates.recordVersions(connection, sourceId, versions);
+                });
             }
 
             @Override

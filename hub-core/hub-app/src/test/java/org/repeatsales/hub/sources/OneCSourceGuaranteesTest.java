@@ -50,6 +50,7 @@ class OneCSourceGuaranteesTest {
     void start() {
         StoreAssertions.emptyStore(jdbc);
         jdbc.update("delete from source_state where source_id = ?", ID);
+        jdbc.update("delete from source_document_version where source_id = ?", ID);
         base = new OneCODataSimulator("/buh", "Document_РеализацияТоваровУслуг");
         base.putCatalogEntry("Catalog_Контрагенты", CLIENT, OneCODataSimulator.counterparty(CLIENT, "Орлова Вера", "+7 916 000-11-22", null));
         base.putCatalogEntry("Catalog_Номенклатура", ITEM, OneCODataSimulator.catalogItem(ITEM, "Кофе зерновой 1 кг", null, false));
@@ -174,6 +175,51 @@ class OneCSourceGuaranteesTest {
         assertThat(jdbc.queryForObject("select rows_read from import_run where id = ?", Long.class, again.runId())).isEqualTo(1);
         assertThat(jdbc.queryForObject("select total from receipt where natural_key = ?", java.math.BigDecimal.class, key(2)))
                 .isEqualByComparingTo("700");
+        assertExactlyTheBase();
+    }
+
+    @Test
+    void shouldStillLeaveOutUnchangedDocumentsAfterARestartBecauseTheirVersionsAreStoredWithThem() {
+        for (int i = 1; i <= 3; i++) {
+            add(i, "2025-01-05T1" + i + ":00:00");
+        }
+        assertThat(source(true).poll("test").succeeded()).isTrue();
+        assertThat(jdbc.queryForObject("select count(*) from source_document_version where source_id = ?", Integer.class, ID))
+                .isEqualTo(3);
+        base.putDocument(key(2), "2025-01-05T12:00:00", OneCODataSimulator.document(key(2), "0000-000002", "2025-01-05T12:00:00",
+                CLIENT, "700", List.of(new OneCODataSimulator.Line(ITEM, "1", "700", "700")), List.of())
+                .replace("AAAACgAAAAA=", "AAAAFQAAAAA="));
+
+        // a new process: a new source object, nothing in memory from the first poll
+        PollOutcome afterRestart = source(true).poll("test");
+
+        assertThat(afterRestart.succeeded()).as(afterRestart.message()).isTrue();
+        assertThat(afterRestart.message()).contains("без изменений по DataVersion 2");
+        assertThat(jdbc.queryForObject("select rows_read from import_run where id = ?", Long.class, afterRestart.runId())).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select data_version from source_document_version where source_id = ? and document_key = ?",
+                String.class, ID, key(2))).isEqualTo("AAAAFQAAAAA=");
+        assertExactlyTheBase();
+    }
+
+    @Test
+    void shouldNotRememberTheVersionsOfAPageTheStoreRefused() {
+        for (int i = 1; i <= 3; i++) {
+            add(i, "2025-01-05T1" + i + ":00:00");
+        }
+        jdbc.execute("create or replace function refuse_receipt() returns trigger language plpgsql as $$ begin "
+                + "if new.natural_key = '" + key(3) + "' then raise exception 'store refused %', new.natural_key; end if; "
+                + "return new; end $$");
+        jdbc.execute("create trigger refuse_receipt before insert on receipt for each row execute function refuse_receipt()");
+
+        assertThat(source(true).poll("test").succeeded()).isFalse();
+
+        // page 1 (documents 1 and 2) committed with its versions; page 2 rolled back with its own
+        assertThat(jdbc.queryForList("select document_key from source_document_version where source_id = ?", String.class, ID))
+                .containsExactlyInAnyOrderElementsOf(keys(1, 2));
+        jdbc.execute("drop trigger refuse_receipt on receipt");
+        PollOutcome next = source(true).poll("test");
+        assertThat(next.succeeded()).as(next.message()).isTrue();
+        assertThat(next.message()).contains("без изменений по DataVersion 2");
         assertExactlyTheBase();
     }
 

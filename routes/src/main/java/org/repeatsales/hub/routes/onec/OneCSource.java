@@ -3,6 +3,7 @@ package org.repeatsales.hub.routes.onec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +13,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.repeatsales.hub.ingest.Buyer;
 import org.repeatsales.hub.ingest.ReceiptRecord;
@@ -102,68 +104,122 @@ public final class OneCSource extends SinglePollSource {
         }
     }
 
+    /** A page read and parsed, its documents not mapped yet; {@code raw} is built only when the page is refused. */
+    private record Parsed(int page, JsonNode root, URI uri, SourceHttp.Response response) {
+
+        RawResponse raw(String entity) {
+            return new RawResponse(entity, page, SourceHttp.readable(uri), response.status(), response.body());
+        }
+    }
+
     /** A page read, parsed and mapped, ready to store. */
     private record Fetched(int page, JsonNode root, OneCDocumentMapper.Page mapped) {
     }
 
+    /** What one stage of a poll hands to the next: a page, or the end of the pages ({@code page} null), or why it stopped. */
+    private record Handoff<T>(T page, Throwable failure) {
+
+        static <T> Handoff<T> of(T page) {
+            return new Handoff<>(page, null);
+        }
+
+        static <T> Handoff<T> end(Throwable failure) {
+            return new Handoff<>(null, failure);
+        }
+    }
+
+    /** Where one poll's time went, for the debug log; each stage writes only its own fields. */
+    private static final class StageTimes {
+        long readNanos;
+        long lookupNanos;
+        long mapNanos;
+        long storeNanos;
+        long waitNanos;
+
+        @Override
+        public String toString() {
+            return "read and parse " + readNanos / 1_000_000 + " ms, catalogs " + lookupNanos / 1_000_000 + " ms, map "
+                    + mapNanos / 1_000_000 + " ms (fetch threads); store " + storeNanos / 1_000_000 + " ms, waited for pages "
+                    + waitNanos / 1_000_000 + " ms (poll thread)";
+        }
+    }
+
     /**
-     * Pages are read one ahead: while the store writes, the next page is requested, parsed and
-     * mapped on the poll's fetch thread, as the file import reads while it writes. Stores stay in
-     * page order on the poll's thread and take whole pages, so the watermark moves with the pages
-     * stored; a page read ahead is never stored before the pages before it.
+     * A poll is a pipeline of three threads, as the file import overlaps reading with writing:
+     * the read thread requests document pages one after the other (the next as soon as the last
+     * answered, so paging by {@code $skip} sees the base as a sequential reader does) and parses
+     * them; the map thread fetches the counterparties and items a page names and maps it; the poll
+     * thread stores whole pages in page order, so the watermark moves with the pages stored. The
+     * hand-overs hold one page each, which bounds the heap to a few pages whatever the base's size.
      */
     private String pages(SourceStore.PollRun run, LocalDateTime from, String watermark)
             throws SourceException, InterruptedException {
         String authorization = authorization();
         Lookups lookups = new Lookups(authorization);
-        versions.values().removeIf(v -> v.date().isBefore(from)); // never asked for again
+        versions.clear();
+        if (settings.skipUnchangedVersions()) {
+            versions.putAll(store.documentVersions(id(), from)); // older ones are never asked for again
+        }
         LocalDateTime reached = watermark == null ? null : LocalDateTime.parse(watermark);
         int documents = 0;
         int deleted = 0;
         int unposted = 0;
         int unchanged = 0;
         int page = 0;
-        ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "source-" + id() + "-fetch");
+        StageTimes times = new StageTimes();
+        BlockingQueue<Handoff<Parsed>> read = new ArrayBlockingQueue<>(1);
+        BlockingQueue<Handoff<Fetched>> mapped = new ArrayBlockingQueue<>(1);
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService stages = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "source-" + id() + (threads.getAndIncrement() == 0 ? "-read" : "-map"));
             t.setDaemon(true);
             return t;
         });
-        Future<Fetched> next = ahead.submit(() -> fetch(from, 0, 1, authorization, lookups));
+        stages.execute(() -> readPages(from, authorization, read, times));
+        stages.execute(() -> mapPages(lookups, read, mapped, times));
         Pending pending = new Pending();
         try {
-            while (next != null) {
-                Fetched current;
+            while (true) {
+                Handoff<Fetched> next;
+                long waited = System.nanoTime();
                 try {
-                    current = await(next);
-                } catch (SourceException | InterruptedException | RuntimeException e) {
-                    // what was read before the failure is stored, with the watermark it reached
-                    next = null;
+                    next = mapped.take();
+                } catch (InterruptedException e) {
+                    // what was read before the hub stopped is stored, with the watermark it reached
                     pending.flush(run);
                     throw e;
                 }
+                times.waitNanos += System.nanoTime() - waited;
+                if (next.page() == null) {
+                    long stored = System.nanoTime();
+                    pending.flush(run); // also before a failure: what was read before it is stored
+                    times.storeNanos += System.nanoTime() - stored;
+                    if (next.failure() != null) {
+                        throw rethrown(next.failure());
+                    }
+                    break;
+                }
+                Fetched current = next.page();
                 page = current.page();
-                OneCDocumentMapper.Page mapped = current.mapped();
-                int nextPage = page + 1;
-                next = mapped.documents() < settings.pageSize() ? null
-                        : ahead.submit(() -> fetch(from, (nextPage - 1) * settings.pageSize(), nextPage, authorization, lookups));
-                if (mapped.latest() != null && (reached == null || mapped.latest().isAfter(reached))) {
-                    reached = mapped.latest();
+                OneCDocumentMapper.Page mappedPage = current.mapped();
+                if (mappedPage.latest() != null && (reached == null || mappedPage.latest().isAfter(reached))) {
+                    reached = mappedPage.latest();
                 }
                 pending.add(current, reached);
-                if (next == null || pending.documents >= settings.storeBatch()) {
+                if (pending.documents >= settings.storeBatch()) {
+                    long stored = System.nanoTime();
                     pending.flush(run);
+                    times.storeNanos += System.nanoTime() - stored;
                 }
-                documents += mapped.documents();
-                deleted += mapped.deleted();
-                unposted += mapped.unposted();
-                unchanged += mapped.unchanged();
+                documents += mappedPage.documents();
+                deleted += mappedPage.deleted();
+                unposted += mappedPage.unposted();
+                unchanged += mappedPage.unchanged();
             }
         } finally {
-            if (next != null) {
-                next.cancel(true);
-            }
-            ahead.shutdownNow();
+            stages.shutdownNow();
         }
+        log.debug("Source {} poll time: {}; {} catalog requests", id(), times, lookups.requests);
         return "Документов " + documents + " на " + page + " стр.: сохранено " + run.rowsStored()
                 + ", помечено на удаление " + deleted + ", не проведено " + unposted
                 + (settings.skipUnchangedVersions() ? ", без изменений по DataVersion " + unchanged : "")
@@ -179,7 +235,7 @@ public final class OneCSource extends SinglePollSource {
     private final class Pending {
         private final List<ReceiptRecord> receipts = new ArrayList<>();
         private final List<String> removed = new ArrayList<>();
-        private final List<JsonNode> roots = new ArrayList<>();
+        private final List<SourceStore.DocumentVersion> stamps = new ArrayList<>();
         private LocalDateTime reached;
         private int pages;
         int documents;
@@ -188,7 +244,7 @@ public final class OneCSource extends SinglePollSource {
             receipts.addAll(page.mapped().receipts());
             removed.addAll(page.mapped().removedKeys());
             if (settings.skipUnchangedVersions()) {
-                roots.add(page.root()); // parsed pages are large: kept only when their versions are needed
+                stamps.addAll(versionsOf(page.root()));
             }
             documents += page.mapped().documents();
             pages++;
@@ -200,62 +256,120 @@ public final class OneCSource extends SinglePollSource {
                 return;
             }
             run.storePage(receipts, removed, reached == null ? null : reached.toString(),
-                    reached == null ? null : reached.atZone(settings.zone()).toInstant());
-            roots.forEach(OneCSource.this::rememberVersions);
+                    reached == null ? null : reached.atZone(settings.zone()).toInstant(), stamps);
+            stamps.forEach(v -> versions.put(v.key(), v)); // committed: a second read in this poll is unchanged
             receipts.clear();
             removed.clear();
-            roots.clear();
+            stamps.clear();
             documents = 0;
             pages = 0;
         }
     }
 
-    /** Reads, parses and maps one page; runs on the poll's fetch thread, the only user of {@code lookups}. */
-    private Fetched fetch(LocalDateTime from, int skip, int page, String authorization, Lookups lookups)
-            throws SourceException, InterruptedException {
+    /**
+     * The read thread: document pages in order until one comes back short. Requests are strictly
+     * one after the other, never two pages at once: with {@code $skip} paging a page read before
+     * the one before it answered could miss a document that arrives in between.
+     */
+    private void readPages(LocalDateTime from, String authorization, BlockingQueue<Handoff<Parsed>> out, StageTimes times) {
+        try {
+            for (int page = 1; ; page++) {
+                long started = System.nanoTime();
+                Parsed parsed = read(from, (page - 1) * settings.pageSize(), page, authorization);
+                times.readNanos += System.nanoTime() - started;
+                out.put(Handoff.of(parsed));
+                JsonNode value = parsed.root().get("value");
+                if (value == null || !value.isArray() || value.size() < settings.pageSize()) {
+                    out.put(Handoff.end(null)); // a page without "value" is refused by the map thread
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            // the poll stopped and waits for nothing more
+        } catch (Throwable e) {
+            handOver(out, Handoff.end(e));
+        }
+    }
+
+    /** The map thread: counterparties and items of each page (batched catalog requests), then the page mapped. */
+    private void mapPages(Lookups lookups, BlockingQueue<Handoff<Parsed>> in, BlockingQueue<Handoff<Fetched>> out,
+                          StageTimes times) {
+        try {
+            while (true) {
+                Handoff<Parsed> next = in.take();
+                if (next.page() == null) {
+                    out.put(Handoff.end(next.failure()));
+                    return;
+                }
+                Parsed page = next.page();
+                long started = System.nanoTime();
+                lookups.prefetch(mapper.references(page.root()));
+                long mapped = System.nanoTime();
+                times.lookupNanos += mapped - started;
+                OneCDocumentMapper.Page result;
+                try {
+                    result = mapper.map(page.root(), lookups::buyer, lookups::item, this::storedInThisVersion);
+                } catch (OneCDocumentMapper.MalformedException e) {
+                    throw malformed(page.page(), e.getMessage(), page.raw(settings.entitySet()), e);
+                }
+                times.mapNanos += System.nanoTime() - mapped;
+                out.put(Handoff.of(new Fetched(page.page(), page.root(), result)));
+            }
+        } catch (InterruptedException e) {
+            // the poll stopped and waits for nothing more
+        } catch (Throwable e) {
+            handOver(out, Handoff.end(e));
+        }
+    }
+
+    /** Hands a stage's failure on; if the poll stopped meanwhile, nobody waits for it. */
+    private static <T> void handOver(BlockingQueue<Handoff<T>> out, Handoff<T> failure) {
+        try {
+            out.put(failure);
+        } catch (InterruptedException ignored) {
+            // the poll stopped
+        }
+    }
+
+    /** Reads and parses one page of documents. */
+    private Parsed read(LocalDateTime from, int skip, int page, String authorization) throws SourceException, InterruptedException {
         URI uri = documentsUri(from, skip);
         SourceHttp.Response response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"),
                 settings.entitySet(), page, this::credentialHint);
-        RawResponse raw = new RawResponse(settings.entitySet(), page, SourceHttp.readable(uri), response.status(), response.body());
-        JsonNode root = parse(response.body(), page, raw);
-        lookups.prefetch(mapper.references(root));
         try {
-            return new Fetched(page, root, mapper.map(root, lookups::buyer, lookups::item, this::storedInThisVersion));
-        } catch (OneCDocumentMapper.MalformedException e) {
-            throw malformed(page, e.getMessage(), raw, e);
+            return new Parsed(page, JSON.readTree(response.content()), uri, response);
+        } catch (IOException e) {
+            Parsed unread = new Parsed(page, null, uri, response);
+            String reason = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw malformed(page, "ответ не JSON (" + reason + ")", unread.raw(settings.entitySet()), e);
         }
     }
 
-    /** The page the fetch thread produced, or what stopped it. */
-    private static Fetched await(Future<Fetched> page) throws SourceException, InterruptedException {
-        try {
-            return page.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SourceException se) {
-                throw se;
-            }
-            if (cause instanceof InterruptedException ie) {
-                throw ie;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(cause);
+    /** A stage's failure as the poll thread throws it. */
+    private static SourceException rethrown(Throwable failure) throws InterruptedException {
+        if (failure instanceof SourceException e) {
+            return e;
         }
-    }
-
-    /** A document's version this source has stored, with its date (to forget it once no poll can read it again). */
-    private record Version(String version, LocalDateTime date) {
+        if (failure instanceof InterruptedException e) {
+            throw e;
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(failure);
     }
 
     /**
-     * Versions of the documents this source stored, by key; used only with
-     * {@link OneCSettings#skipUnchangedVersions()}. Kept in memory: after a restart every document
-     * of the overlap window is mapped and written once more, which the store takes as unchanged.
-     * Written by the poll's thread after each page is stored, read by its fetch thread.
+     * Versions of the documents this source stored, by key, as of this poll; used only with
+     * {@link OneCSettings#skipUnchangedVersions()}. Loaded from the store when a poll starts (for
+     * the documents its overlap window can bring back) and recorded in the store in the
+     * transaction that stores each document, so a restart skips what the last process stored.
+     * Written by the poll's thread after each batch is stored, read by its map thread.
      */
-    private final Map<String, Version> versions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, SourceStore.DocumentVersion> versions = new java.util.concurrent.ConcurrentHashMap<>();
 
     private boolean storedInThisVersion(JsonNode doc) {
         if (!settings.skipUnchangedVersions()) {
@@ -263,31 +377,22 @@ public final class OneCSource extends SinglePollSource {
         }
         String key = mapper.keyOf(doc);
         String version = mapper.dataVersion(doc);
-        Version stored = key == null ? null : versions.get(key);
+        SourceStore.DocumentVersion stored = key == null ? null : versions.get(key);
         return version != null && stored != null && version.equals(stored.version());
     }
 
-    /** After the page committed: its documents are stored in these versions. */
-    private void rememberVersions(JsonNode root) {
-        if (!settings.skipUnchangedVersions()) {
-            return;
-        }
+    /** The versions of a page's documents, to record with the page. */
+    private List<SourceStore.DocumentVersion> versionsOf(JsonNode root) {
+        List<SourceStore.DocumentVersion> found = new ArrayList<>();
         for (JsonNode doc : root.get("value")) {
             String key = mapper.keyOf(doc);
             String version = mapper.dataVersion(doc);
             String date = doc.path(settings.fields().date()).asText("");
             if (key != null && version != null && date.length() >= 19) {
-                versions.put(key, new Version(version, LocalDateTime.parse(date.substring(0, 19))));
+                found.add(new SourceStore.DocumentVersion(key, version, LocalDateTime.parse(date.substring(0, 19))));
             }
         }
-    }
-
-    private JsonNode parse(String body, int page, RawResponse raw) throws SourceException {
-        try {
-            return JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw malformed(page, "ответ не JSON (" + e.getOriginalMessage() + ")", raw, e);
-        }
+        return found;
     }
 
     private SourceException malformed(int page, String reason, RawResponse raw, Exception cause) {
@@ -370,20 +475,24 @@ public final class OneCSource extends SinglePollSource {
                 requests++;
                 SourceHttp.Response response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"),
                         set, 0, OneCSource.this::credentialHint);
-                RawResponse raw = new RawResponse(set, 0, SourceHttp.readable(uri), response.status(), response.body());
                 JsonNode value;
                 try {
-                    value = JSON.readTree(response.body()).get("value");
-                } catch (JsonProcessingException e) {
-                    throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set + ": ответ не JSON", raw, e);
+                    value = JSON.readTree(response.content()).get("value");
+                } catch (IOException e) {
+                    throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set + ": ответ не JSON",
+                            raw(set, uri, response), e);
                 }
                 if (value == null || !value.isArray()) {
                     throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set
-                            + ": в ответе нет массива \"value\"", raw);
+                            + ": в ответе нет массива \"value\"", raw(set, uri, response));
                 }
                 value.forEach(found::add);
             }
             return found;
+        }
+
+        private static RawResponse raw(String set, URI uri, SourceHttp.Response response) {
+            return new RawResponse(set, 0, SourceHttp.readable(uri), response.status(), response.body());
         }
 
         private SourceException lookupMalformed(String set, String reason, JsonNode entity) {

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -29,19 +31,29 @@ public final class SourceHttp {
     }
 
     private final HttpClient client;
+    private final Duration connectTimeout;
     private final Duration timeout;
     private final int retries;
     private final Backoff backoff;
 
     public SourceHttp(Duration connectTimeout, Duration timeout, int retries, Backoff backoff) {
         this.client = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.connectTimeout = connectTimeout;
         this.timeout = timeout;
         this.retries = retries;
         this.backoff = backoff;
     }
 
-    /** A 2xx answer. */
-    public record Response(int status, String body) {
+    /**
+     * A 2xx answer as the bytes the source sent: a parser reads them as they are (a page of 1C
+     * documents is most of a megabyte, decoding it to a string first only to parse it costs a copy).
+     */
+    public record Response(int status, byte[] content) {
+
+        /** The answer as text (UTF-8), for messages and kept responses. */
+        public String body() {
+            return new String(content, StandardCharsets.UTF_8);
+        }
     }
 
     /**
@@ -81,11 +93,17 @@ public final class SourceHttp {
                 request.POST(HttpRequest.BodyPublishers.ofString(postBody, StandardCharsets.UTF_8));
             }
             headers.forEach(request::header);
-            HttpResponse<String> response;
+            HttpResponse<byte[]> response;
             try {
-                response = client.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpConnectTimeoutException e) {
+                lastProblem = "нет соединения за " + seconds(connectTimeout) + " (таймаут соединения)";
+                continue;
+            } catch (HttpTimeoutException e) {
+                // a source that accepted the request and went silent (or stalls mid-answer) is retried like a dead one
+                lastProblem = "нет ответа за " + seconds(timeout) + " (таймаут запроса)";
+                continue;
             } catch (IOException e) {
-                // HttpTimeoutException is an IOException too: a slow source is retried like a dead one
                 lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
                 continue;
             }
@@ -93,7 +111,8 @@ public final class SourceHttp {
             if (status >= 200 && status < 300) {
                 return new Response(status, response.body());
             }
-            RawResponse raw = new RawResponse(entity, page, readable(uri), status, response.body());
+            String body = new String(response.body(), StandardCharsets.UTF_8);
+            RawResponse raw = new RawResponse(entity, page, readable(uri), status, body);
             if (status == 401 || status == 403) {
                 throw new SourceException(SourceException.Kind.AUTH, "Источник отклонил учётные данные (HTTP " + status + ") на "
                         + where + ": " + credential.describe(), raw);
@@ -103,10 +122,14 @@ public final class SourceHttp {
                 continue;
             }
             throw new SourceException(SourceException.Kind.REJECTED, "Источник ответил HTTP " + status + " на " + where
-                    + ODataErrors.messageOf(response.body()).map(m -> ": " + m).orElse(""), raw);
+                    + ODataErrors.messageOf(body).map(m -> ": " + m).orElse(""), raw);
         }
         throw new SourceException(SourceException.Kind.UNAVAILABLE, "Источник недоступен на " + where + ": " + lastProblem
                 + " после " + (retries + 1) + " попыток", null);
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " с" : String.format(java.util.Locale.ROOT, "%.1f с", d.toMillis() / 1000.0);
     }
 
     /**

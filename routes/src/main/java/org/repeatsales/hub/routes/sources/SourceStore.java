@@ -1,7 +1,9 @@
 package org.repeatsales.hub.routes.sources;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
 import org.repeatsales.hub.ingest.ReceiptRecord;
 
 /**
@@ -12,6 +14,16 @@ public interface SourceStore {
 
     /** The watermark the last stored page left, or null before the first one. */
     String watermark(String sourceId);
+
+    /** A stored document's version stamp (1C's {@code DataVersion}) and date, by the document's key. */
+    record DocumentVersion(String key, String version, LocalDateTime date) {
+    }
+
+    /**
+     * The versions {@link PollRun#storePage} recorded for this source's documents dated at or
+     * after {@code from}; older ones are forgotten, since no poll reads them again.
+     */
+    Map<String, DocumentVersion> documentVersions(String sourceId, LocalDateTime from);
 
     /** Opens an import run for one poll. */
     PollRun startPoll(String sourceId, String kind, String description);
@@ -26,7 +38,13 @@ public interface SourceStore {
          * {@code removedKeys} (in the source's key namespace) deleted, and the watermark set, so
          * the watermark never covers rows that are not stored.
          */
-        void storePage(List<ReceiptRecord> receipts, List<String> removedKeys, String watermark, Instant watermarkAt);
+        default void storePage(List<ReceiptRecord> receipts, List<String> removedKeys, String watermark, Instant watermarkAt) {
+            storePage(receipts, removedKeys, watermark, watermarkAt, List.of());
+        }
+
+        /** As above, and records the versions of the page's documents in the same transaction. */
+        void storePage(List<ReceiptRecord> receipts, List<String> removedKeys, String watermark, Instant watermarkAt,
+                       List<DocumentVersion> versions);
 
         /** Keeps a response the poll could not use, for diagnosis. */
         void keepRaw(RawResponse raw, String reason);
