@@ -74,7 +74,7 @@ class SourcesConfiguration {
         OneCSettings settings = new OneCSettings(id, s.baseUrl(), s.user(), s.passwordEnv(), s.entitySet(),
                 s.counterpartySet(), s.fields() == null ? OneCFields.defaults() : s.fields(), s.pageSize(), s.overlap(),
                 s.since(), s.importUnposted(), hub.timezone(), s.itemSet(), s.resolveItems(), s.skipUnchangedVersions(),
-                s.lookupBatch(), s.storeBatch());
+                s.lookupBatch(), s.storeBatch(), s.lookupConcurrency());
         return new OneCSource(settings, () -> environment.getProperty(s.passwordEnv()), http, store);
     }
 

@@ -36,6 +36,7 @@ public record SourcesProperties(Map<String, Source> sources) {
      * @param skipUnchangedVersions (onec-odata) leave out documents whose DataVersion was already stored
      * @param lookupBatch (onec-odata) counterparties or items asked for in one catalog request
      * @param storeBatch (onec-odata) documents (whole pages) stored in one transaction at most
+     * @param lookupConcurrency (onec-odata) catalog requests of one page in flight at once
      */
     public record Source(
             @DefaultValue("onec-odata") String kind,
@@ -70,6 +71,7 @@ public record SourcesProperties(Map<String, Source> sources) {
             @DefaultValue("true") boolean resolveItems,
             @DefaultValue("false") boolean skipUnchangedVersions,
             @DefaultValue("40") int lookupBatch,
-            @DefaultValue("2000") int storeBatch) {
+            @DefaultValue("2000") int storeBatch,
+            @DefaultValue("4") int lookupConcurrency) {
     }
 }

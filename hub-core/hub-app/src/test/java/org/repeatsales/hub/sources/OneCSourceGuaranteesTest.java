@@ -247,7 +247,7 @@ class OneCSourceGuaranteesTest {
     private OneCSource source(boolean skipUnchangedVersions, int storeBatch) {
         OneCSettings settings = new OneCSettings(ID, "http://localhost:" + server.port() + "/buh", "odata", "HUB_TEST_1C_PASSWORD",
                 "Document_РеализацияТоваровУслуг", "Catalog_Контрагенты", OneCFields.defaults(), 2, Duration.ofDays(1),
-                LocalDateTime.parse("2025-01-01T00:00:00"), false, ZoneId.of("Europe/Moscow"), null, true, skipUnchangedVersions, 40, storeBatch);
+                LocalDateTime.parse("2025-01-01T00:00:00"), false, ZoneId.of("Europe/Moscow"), null, true, skipUnchangedVersions, 40, storeBatch, 4);
         SourceHttp http = new SourceHttp(Duration.ofSeconds(2), Duration.ofSeconds(30), 1,
                 new Backoff(Duration.ofMillis(10), Duration.ofMillis(20)));
         return new OneCSource(settings, () -> "secret", http, store);

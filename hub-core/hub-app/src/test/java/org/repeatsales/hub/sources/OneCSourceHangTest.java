@@ -154,7 +154,7 @@ class OneCSourceHangTest {
     private OneCSource source(int port) {
         OneCSettings settings = new OneCSettings(ID, "http://localhost:" + port + "/buh", "odata", "HUB_TEST_1C_PASSWORD",
                 "Document_РеализацияТоваровУслуг", "Catalog_Контрагенты", OneCFields.defaults(), 2, Duration.ofDays(1),
-                LocalDateTime.parse("2025-01-01T00:00:00"), false, ZoneId.of("Europe/Moscow"), null, false, false, 40, 2);
+                LocalDateTime.parse("2025-01-01T00:00:00"), false, ZoneId.of("Europe/Moscow"), null, false, false, 40, 2, 4);
         SourceHttp http = new SourceHttp(Duration.ofSeconds(2), Duration.ofMillis(400), 2,
                 new Backoff(Duration.ofMillis(100), Duration.ofMillis(200)));
         return new OneCSource(settings, () -> "secret", http, store);

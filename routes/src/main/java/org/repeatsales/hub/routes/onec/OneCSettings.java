@@ -18,6 +18,7 @@ import java.time.ZoneId;
  *     stored are left out of the page (see {@link OneCSource})
  * @param lookupBatch how many counterparties or items one catalog request asks for
  * @param storeBatch how many documents (whole pages) one store transaction takes at most
+ * @param lookupConcurrency how many catalog requests of one page are in flight at once
  */
 public record OneCSettings(
         String id,
@@ -36,11 +37,13 @@ public record OneCSettings(
         boolean resolveItems,
         boolean skipUnchangedVersions,
         int lookupBatch,
-        int storeBatch) {
+        int storeBatch,
+        int lookupConcurrency) {
 
     public OneCSettings {
         itemSet = itemSet == null || itemSet.isBlank() ? "Catalog_Номенклатура" : itemSet;
         lookupBatch = Math.max(1, lookupBatch);
         storeBatch = Math.max(1, storeBatch);
+        lookupConcurrency = Math.max(1, lookupConcurrency);
     }
 }

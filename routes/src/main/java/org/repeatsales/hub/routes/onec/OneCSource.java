@@ -11,12 +11,16 @@ import java.time.LocalDateTime;
 import java.util.Base64;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.repeatsales.hub.ingest.Buyer;
@@ -35,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * ordered by date and key, page by page with {@code $top}/{@code $skip}; each page is stored with
  * the watermark it reaches in one transaction, so a failure anywhere leaves the store and the
  * watermark consistent and the next poll goes on from there. Counterparties and goods items are
- * fetched once per poll, before the page that first names them, in batched catalog requests.
+ * fetched before the page that first names them, in batched catalog requests sent a few at a
+ * time, and remembered for the rest of the poll (up to a bound).
  *
  * <p>Increments are by {@code Date}: 1C's {@code DataVersion} is an opaque stamp that OData can
  * compare for equality only (it cannot be ordered, so it cannot be a watermark). With
@@ -155,7 +160,6 @@ public final class OneCSource extends SinglePollSource {
     private String pages(SourceStore.PollRun run, LocalDateTime from, String watermark)
             throws SourceException, InterruptedException {
         String authorization = authorization();
-        Lookups lookups = new Lookups(authorization);
         versions.clear();
         if (settings.skipUnchangedVersions()) {
             versions.putAll(store.documentVersions(id(), from)); // older ones are never asked for again
@@ -175,6 +179,13 @@ public final class OneCSource extends SinglePollSource {
             t.setDaemon(true);
             return t;
         });
+        AtomicInteger catalogThreads = new AtomicInteger();
+        ExecutorService catalogRequests = Executors.newFixedThreadPool(settings.lookupConcurrency(), r -> {
+            Thread t = new Thread(r, "source-" + id() + "-catalog-" + catalogThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        Lookups lookups = new Lookups(authorization, catalogRequests);
         stages.execute(() -> readPages(from, authorization, read, times));
         stages.execute(() -> mapPages(lookups, read, mapped, times));
         Pending pending = new Pending();
@@ -218,12 +229,13 @@ public final class OneCSource extends SinglePollSource {
             }
         } finally {
             stages.shutdownNow();
+            catalogRequests.shutdownNow();
         }
-        log.debug("Source {} poll time: {}; {} catalog requests", id(), times, lookups.requests);
+        log.debug("Source {} poll time: {}; {} catalog requests", id(), times, lookups.requests.get());
         return "Документов " + documents + " на " + page + " стр.: сохранено " + run.rowsStored()
                 + ", помечено на удаление " + deleted + ", не проведено " + unposted
                 + (settings.skipUnchangedVersions() ? ", без изменений по DataVersion " + unchanged : "")
-                + "; запросов к справочникам " + lookups.requests
+                + "; запросов к справочникам " + lookups.requests.get()
                 + "; водяной знак " + (reached == null ? "—" : reached);
     }
 
@@ -303,12 +315,12 @@ public final class OneCSource extends SinglePollSource {
                 }
                 Parsed page = next.page();
                 long started = System.nanoTime();
-                lookups.prefetch(mapper.references(page.root()));
+                PageCatalog catalog = lookups.prefetch(mapper.references(page.root()));
                 long mapped = System.nanoTime();
                 times.lookupNanos += mapped - started;
                 OneCDocumentMapper.Page result;
                 try {
-                    result = mapper.map(page.root(), lookups::buyer, lookups::item, this::storedInThisVersion);
+                    result = mapper.map(page.root(), catalog::buyer, catalog::item, this::storedInThisVersion);
                 } catch (OneCDocumentMapper.MalformedException e) {
                     throw malformed(page.page(), e.getMessage(), page.raw(settings.entitySet()), e);
                 }
@@ -402,92 +414,165 @@ public final class OneCSource extends SinglePollSource {
 
     /**
      * Counterparties and goods items of one poll, fetched before each page is mapped in batched
-     * requests ({@code $filter=Ref_Key eq guid'...' or ...}), never one request per document.
+     * requests ({@code $filter=Ref_Key eq guid'...' or ...}), never one request per document. A
+     * page's batches (counterparties and items together, then the items' groups) go out up to
+     * {@link OneCSettings#lookupConcurrency()} at a time on the poll's catalog threads. What was
+     * fetched is remembered for the rest of the poll, up to {@link #REMEMBERED} entries per catalog
+     * (the least recently used are forgotten first and asked for again if a later page names them).
+     * Used by the map thread only; the catalog threads only request and parse.
      */
     private final class Lookups {
-        private final String authorization;
-        private final Map<String, Buyer> buyers = new HashMap<>();
-        private final Map<String, OneCDocumentMapper.CatalogEntry> entries = new HashMap<>();
-        private final Map<String, OneCDocumentMapper.Item> items = new HashMap<>();
-        int requests;
+        /** Bounds the heap a poll of a big base spends on catalogs (a buyer is a few hundred bytes). */
+        static final int REMEMBERED = 50_000;
 
-        Lookups(String authorization) {
+        private final String authorization;
+        private final ExecutorService requestsPool;
+        private final Map<String, Buyer> buyers = remembered();
+        /** Items and groups; {@code Optional.empty()} for a key 1C did not return, so it is not asked for again. */
+        private final Map<String, Optional<OneCDocumentMapper.CatalogEntry>> entries = remembered();
+        final AtomicInteger requests = new AtomicInteger();
+
+        Lookups(String authorization, ExecutorService requestsPool) {
             this.authorization = authorization;
+            this.requestsPool = requestsPool;
         }
 
-        void prefetch(OneCDocumentMapper.References references) throws SourceException, InterruptedException {
-            List<String> buyersToFetch = references.counterparties().stream().filter(k -> !buyers.containsKey(k)).toList();
-            for (JsonNode entity : fetchAll(settings.counterpartySet(), buyersToFetch)) {
+        private static <V> Map<String, V> remembered() {
+            return new LinkedHashMap<>(1024, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+                    return size() > REMEMBERED;
+                }
+            };
+        }
+
+        /** The counterparties and items one page names, from what this poll remembers or fetched now. */
+        PageCatalog prefetch(OneCDocumentMapper.References references) throws SourceException, InterruptedException {
+            Map<String, Buyer> pageBuyers = new HashMap<>();
+            List<String> buyersToFetch = new ArrayList<>();
+            for (String key : references.counterparties()) {
+                Buyer known = buyers.get(key);
+                if (known == null) {
+                    buyersToFetch.add(key);
+                } else {
+                    pageBuyers.put(key, known);
+                }
+            }
+            Map<String, Optional<OneCDocumentMapper.CatalogEntry>> pageEntries = new HashMap<>();
+            List<String> itemsToFetch = new ArrayList<>();
+            if (settings.resolveItems()) {
+                known(references.items(), pageEntries, itemsToFetch);
+            }
+            List<Future<List<JsonNode>>> counterparties = submit(settings.counterpartySet(), buyersToFetch);
+            List<Future<List<JsonNode>>> items = submit(settings.itemSet(), itemsToFetch);
+            for (JsonNode entity : collect(counterparties)) {
                 try {
                     Buyer buyer = mapper.buyer(entity);
-                    buyers.put(buyer.sourceKey(), buyer);
+                    pageBuyers.put(buyer.sourceKey(), buyer);
                 } catch (OneCDocumentMapper.MalformedException e) {
                     throw lookupMalformed(settings.counterpartySet(), e.getMessage(), entity);
                 }
             }
-            // a counterparty 1C no longer has: the receipt is still a sale, known only by the key
-            buyersToFetch.forEach(k -> buyers.putIfAbsent(k, new Buyer(null, null, null, k, null, null)));
-            if (!settings.resolveItems()) {
-                return;
+            for (String key : buyersToFetch) {
+                // a counterparty 1C no longer has: the receipt is still a sale, known only by the key
+                buyers.put(key, pageBuyers.computeIfAbsent(key, k -> new Buyer(null, null, null, k, null, null)));
             }
-            List<String> itemsToFetch = references.items().stream().filter(k -> !entries.containsKey(k)).toList();
-            catalog(itemsToFetch);
-            List<String> groups = itemsToFetch.stream().map(entries::get)
-                    .filter(e -> e != null && e.groupKey() != null && !entries.containsKey(e.groupKey()))
-                    .map(OneCDocumentMapper.CatalogEntry::groupKey).distinct().toList();
-            catalog(groups);
-            for (String key : itemsToFetch) {
-                OneCDocumentMapper.CatalogEntry entry = entries.get(key);
+            if (!settings.resolveItems()) {
+                return new PageCatalog(pageBuyers, Map.of());
+            }
+            catalog(collect(items), itemsToFetch, pageEntries);
+            List<String> groupsToFetch = new ArrayList<>();
+            known(references.items().stream().map(pageEntries::get).filter(e -> e != null && e.isPresent())
+                    .map(e -> e.get().groupKey()).filter(g -> g != null && !pageEntries.containsKey(g))
+                    .distinct().toList(), pageEntries, groupsToFetch);
+            catalog(collect(submit(settings.itemSet(), groupsToFetch)), groupsToFetch, pageEntries);
+            Map<String, OneCDocumentMapper.Item> pageItems = new HashMap<>();
+            for (String key : references.items()) {
+                OneCDocumentMapper.CatalogEntry entry = pageEntries.getOrDefault(key, Optional.empty()).orElse(null);
                 if (entry != null && entry.name() != null) {
-                    OneCDocumentMapper.CatalogEntry group = entry.groupKey() == null ? null : entries.get(entry.groupKey());
-                    items.put(key, new OneCDocumentMapper.Item(entry.name(), group == null ? null : group.name()));
+                    OneCDocumentMapper.CatalogEntry group = entry.groupKey() == null ? null
+                            : pageEntries.getOrDefault(entry.groupKey(), Optional.empty()).orElse(null);
+                    pageItems.put(key, new OneCDocumentMapper.Item(entry.name(), group == null ? null : group.name()));
+                }
+            }
+            return new PageCatalog(pageBuyers, pageItems);
+        }
+
+        /** Copies the remembered entries of {@code keys} into the page's, lists the others in {@code toFetch}. */
+        private void known(java.util.Collection<String> keys, Map<String, Optional<OneCDocumentMapper.CatalogEntry>> page,
+                           List<String> toFetch) {
+            for (String key : keys) {
+                Optional<OneCDocumentMapper.CatalogEntry> known = entries.get(key);
+                if (known == null) {
+                    toFetch.add(key);
+                } else {
+                    page.put(key, known);
                 }
             }
         }
 
-        private void catalog(List<String> keys) throws SourceException, InterruptedException {
-            for (JsonNode entity : fetchAll(settings.itemSet(), keys)) {
+        private void catalog(List<JsonNode> found, List<String> asked,
+                             Map<String, Optional<OneCDocumentMapper.CatalogEntry>> page) throws SourceException {
+            for (JsonNode entity : found) {
                 try {
                     OneCDocumentMapper.CatalogEntry entry = mapper.catalogEntry(entity);
-                    entries.put(entry.key(), entry);
+                    page.put(entry.key(), Optional.of(entry));
                 } catch (OneCDocumentMapper.MalformedException e) {
                     throw lookupMalformed(settings.itemSet(), e.getMessage(), entity);
                 }
             }
-        }
-
-        Buyer buyer(String key) {
-            Buyer buyer = buyers.get(key);
-            return buyer == null ? new Buyer(null, null, null, key, null, null) : buyer;
-        }
-
-        OneCDocumentMapper.Item item(String key) {
-            return items.get(key);
-        }
-
-        private List<JsonNode> fetchAll(String set, List<String> keys) throws SourceException, InterruptedException {
-            List<JsonNode> found = new ArrayList<>();
-            for (int i = 0; i < keys.size(); i += settings.lookupBatch()) {
-                List<String> batch = keys.subList(i, Math.min(keys.size(), i + settings.lookupBatch()));
-                String filter = batch.stream().map(k -> settings.fields().key() + " eq guid'" + k + "'")
-                        .collect(java.util.stream.Collectors.joining(" or "));
-                URI uri = URI.create(odataRoot() + encode(set) + "?$format=json&$filter=" + encode(filter));
-                requests++;
-                SourceHttp.Response response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"),
-                        set, 0, OneCSource.this::credentialHint);
-                JsonNode value;
-                try {
-                    value = JSON.readTree(response.content()).get("value");
-                } catch (IOException e) {
-                    throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set + ": ответ не JSON",
-                            raw(set, uri, response), e);
-                }
-                if (value == null || !value.isArray()) {
-                    throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set
-                            + ": в ответе нет массива \"value\"", raw(set, uri, response));
-                }
-                value.forEach(found::add);
+            for (String key : asked) {
+                entries.put(key, page.computeIfAbsent(key, k -> Optional.empty()));
             }
+        }
+
+        /** Sends the batched requests for {@code keys} to the catalog threads. */
+        private List<Future<List<JsonNode>>> submit(String set, List<String> keys) {
+            List<Future<List<JsonNode>>> batches = new ArrayList<>();
+            for (int i = 0; i < keys.size(); i += settings.lookupBatch()) {
+                List<String> batch = List.copyOf(keys.subList(i, Math.min(keys.size(), i + settings.lookupBatch())));
+                requests.incrementAndGet();
+                batches.add(requestsPool.submit(() -> fetch(set, batch)));
+            }
+            return batches;
+        }
+
+        /** The batches' entities in request order; the first failure cancels the rest and is thrown. */
+        private List<JsonNode> collect(List<Future<List<JsonNode>>> batches) throws SourceException, InterruptedException {
+            List<JsonNode> found = new ArrayList<>();
+            try {
+                for (Future<List<JsonNode>> batch : batches) {
+                    found.addAll(batch.get());
+                }
+            } catch (ExecutionException e) {
+                batches.forEach(b -> b.cancel(true));
+                throw rethrown(e.getCause());
+            } catch (InterruptedException e) {
+                batches.forEach(b -> b.cancel(true));
+                throw e;
+            }
+            return found;
+        }
+
+        private List<JsonNode> fetch(String set, List<String> batch) throws SourceException, InterruptedException {
+            String filter = batch.stream().map(k -> settings.fields().key() + " eq guid'" + k + "'")
+                    .collect(java.util.stream.Collectors.joining(" or "));
+            URI uri = URI.create(odataRoot() + encode(set) + "?$format=json&$filter=" + encode(filter));
+            SourceHttp.Response response = http.get(uri, Map.of("Authorization", authorization, "Accept", "application/json"),
+                    set, 0, OneCSource.this::credentialHint);
+            JsonNode value;
+            try {
+                value = JSON.readTree(response.content()).get("value");
+            } catch (IOException e) {
+                throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set + ": ответ не JSON",
+                        raw(set, uri, response), e);
+            }
+            if (value == null || !value.isArray()) {
+                throw new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set
+                        + ": в ответе нет массива \"value\"", raw(set, uri, response));
+            }
+            List<JsonNode> found = new ArrayList<>(value.size());
+            value.forEach(found::add);
             return found;
         }
 
@@ -498,6 +583,19 @@ public final class OneCSource extends SinglePollSource {
         private SourceException lookupMalformed(String set, String reason, JsonNode entity) {
             return new SourceException(SourceException.Kind.MALFORMED, "Неожиданный ответ 1C: " + set + ": " + reason,
                     new RawResponse(set, 0, null, 200, entity.toString()));
+        }
+    }
+
+    /** The counterparties and named items of one page, held until the page is mapped whatever the poll forgets meanwhile. */
+    private record PageCatalog(Map<String, Buyer> buyers, Map<String, OneCDocumentMapper.Item> items) {
+
+        Buyer buyer(String key) {
+            Buyer buyer = buyers.get(key);
+            return buyer == null ? new Buyer(null, null, null, key, null, null) : buyer;
+        }
+
+        OneCDocumentMapper.Item item(String key) {
+            return items.get(key);
         }
     }
 
