@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
@@ -57,18 +56,11 @@ class KonturSourcePollTest {
     private static final String OFFSET_1 = "T1MbygVby1CAWaPZI1NarQ%3D%3D";
     private static final String OFFSET_2 = "T2NbygNby1CAWaPZI1NarQ%3D%3D";
 
-    static final WireMockServer ofd = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-
-    static {
-        ofd.start();
-    }
+    static final WireMockServer ofd = LiveSourceTests.startedPeer();
 
     @DynamicPropertySource
     static void source(DynamicPropertyRegistry registry) {
-        String p = "hub.sources." + ID + ".";
-        registry.add("hub.inbox.enabled", () -> "false");
-        registry.add(p + "kind", () -> "kontur-ofd");
-        registry.add(p + "base-url", () -> "http://localhost:" + ofd.port());
+        String p = LiveSourceTests.instance(registry, ID, "kontur-ofd", ofd, "");
         registry.add(p + "auth-url", () -> "http://localhost:" + ofd.port() + AUTH);
         registry.add(p + "login", () -> "integrator@example.ru");
         registry.add(p + "password-env", () -> "HUB_TEST_KONTUR_PASSWORD");
@@ -80,12 +72,6 @@ class KonturSourcePollTest {
         registry.add(p + "page-size", () -> "3");
         registry.add(p + "overlap", () -> "1h");
         registry.add(p + "since", () -> "2025-01-01T00:00:00");
-        registry.add(p + "poll-period", () -> "1h");
-        registry.add(p + "first-poll-delay", () -> "1h");
-        registry.add(p + "retries", () -> "2");
-        registry.add(p + "backoff", () -> "10ms");
-        registry.add(p + "max-backoff", () -> "40ms");
-        registry.add(p + "timeout", () -> "20s"); // a loaded build machine answers slowly; no test here waits for a timeout
     }
 
     @AfterAll
@@ -109,8 +95,7 @@ class KonturSourcePollTest {
     void reset() {
         logOut();
         ofd.resetAll();
-        StoreAssertions.emptyStore(jdbc);
-        jdbc.execute("truncate source_state, source_raw_response");
+        LiveSourceTests.emptyStore(jdbc);
         ofd.stubFor(post(urlPathEqualTo(AUTH)).willReturn(okJson("{\"Sid\": \"SID-1\"}")));
     }
 
@@ -444,8 +429,7 @@ class KonturSourcePollTest {
     }
 
     private int count(String sql) {
-        Integer n = jdbc.queryForObject(sql, Integer.class);
-        return n == null ? 0 : n;
+        return LiveSourceTests.count(jdbc, sql);
     }
 
     private String state(String column) {

@@ -13,7 +13,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.io.IOException;
@@ -68,18 +67,11 @@ class OfdRuSourcePollTest {
     private static final LocalDateTime DAY_0 = LocalDate.now(ZONE).minusDays(2).atStartOfDay();
     private static final LocalDateTime DAY_1 = DAY_0.plusDays(1);
 
-    static final WireMockServer ofd = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-
-    static {
-        ofd.start();
-    }
+    static final WireMockServer ofd = LiveSourceTests.startedPeer();
 
     @DynamicPropertySource
     static void source(DynamicPropertyRegistry registry) {
-        registry.add("hub.inbox.enabled", () -> "false");
-        String p = "hub.sources." + ID + ".";
-        registry.add(p + "kind", () -> "ofd-ru");
-        registry.add(p + "base-url", () -> "http://localhost:" + ofd.port());
+        String p = LiveSourceTests.instance(registry, ID, "ofd-ru", ofd, "");
         registry.add(p + "login", () -> "buh@example.ru");
         registry.add(p + "password-env", () -> "HUB_TEST_OFDRU_PASSWORD");
         registry.add("HUB_TEST_OFDRU_PASSWORD", () -> PASSWORD);
@@ -87,26 +79,13 @@ class OfdRuSourcePollTest {
         registry.add(p + "since", () -> DAY_0.toString());
         registry.add(p + "window", () -> "1d");
         registry.add(p + "overlap", () -> "1h");
-        registry.add(p + "poll-period", () -> "1h");
-        registry.add(p + "first-poll-delay", () -> "1h");
-        registry.add(p + "retries", () -> "2");
-        registry.add(p + "backoff", () -> "10ms");
-        registry.add(p + "max-backoff", () -> "40ms");
-        registry.add(p + "timeout", () -> "20s"); // a loaded build machine answers slowly; no test here waits for a timeout
-        String t = "hub.sources." + TOKEN_ID + ".";
-        registry.add(t + "kind", () -> "ofd-ru");
-        registry.add(t + "base-url", () -> "http://localhost:" + ofd.port());
+        String t = LiveSourceTests.instance(registry, TOKEN_ID, "ofd-ru", ofd, "");
         registry.add(t + "token-env", () -> "HUB_TEST_OFDRU_TOKEN");
         registry.add("HUB_TEST_OFDRU_TOKEN", () -> CONFIGURED_TOKEN);
         registry.add(t + "inn", () -> TOKEN_INN);
         registry.add(t + "cash-registers[0]", () -> KKT_1 + " ");
         registry.add(t + "since", () -> DAY_0.toString());
         registry.add(t + "window", () -> "7d");
-        registry.add(t + "poll-period", () -> "1h");
-        registry.add(t + "first-poll-delay", () -> "1h");
-        registry.add(t + "retries", () -> "2");
-        registry.add(t + "backoff", () -> "10ms");
-        registry.add(t + "max-backoff", () -> "40ms");
     }
 
     @AfterAll
@@ -129,8 +108,7 @@ class OfdRuSourcePollTest {
     @BeforeEach
     void reset() {
         logOut();
-        StoreAssertions.emptyStore(jdbc);
-        jdbc.execute("truncate source_state, source_raw_response");
+        LiveSourceTests.emptyStore(jdbc);
         stubLogin("TOKEN-1");
         ofd.stubFor(get(urlPathEqualTo("/api/integration/v1/inn/" + INN + "/kkts"))
                 .willReturn(okJson(answer("[" + kkt(KKT_1, FN_1) + "," + kkt(KKT_2, FN_2) + "]"))));
@@ -427,8 +405,7 @@ class OfdRuSourcePollTest {
     }
 
     private int count(String sql) {
-        Integer n = jdbc.queryForObject(sql, Integer.class);
-        return n == null ? 0 : n;
+        return LiveSourceTests.count(jdbc, sql);
     }
 
     private String state(String id, String column) {

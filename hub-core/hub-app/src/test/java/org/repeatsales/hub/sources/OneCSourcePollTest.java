@@ -11,7 +11,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import java.net.URLEncoder;
@@ -44,28 +43,16 @@ class OneCSourcePollTest {
     private static final String ITEM = "2d4fe75f-48a4-11ec-ad72-000c29b45b09";
     private static final String GROUP = "1a2b3c4d-48a4-11ec-ad72-000c29b45b09";
 
-    static final WireMockServer onec = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-
-    static {
-        onec.start();
-    }
+    static final WireMockServer onec = LiveSourceTests.startedPeer();
 
     @DynamicPropertySource
     static void source(DynamicPropertyRegistry registry) {
-        String p = "hub.sources." + ID + ".";
-        registry.add("hub.inbox.enabled", () -> "false");
-        registry.add(p + "base-url", () -> "http://localhost:" + onec.port() + "/buh");
+        String p = LiveSourceTests.instance(registry, ID, "onec-odata", onec, "/buh");
         registry.add(p + "user", () -> "odata");
         registry.add(p + "password-env", () -> "HUB_TEST_1C_PASSWORD");
         registry.add("HUB_TEST_1C_PASSWORD", () -> SECRET);
         registry.add(p + "page-size", () -> "2");
         registry.add(p + "overlap", () -> "1h");
-        registry.add(p + "poll-period", () -> "1h");
-        registry.add(p + "first-poll-delay", () -> "1h");
-        registry.add(p + "retries", () -> "2");
-        registry.add(p + "backoff", () -> "10ms");
-        registry.add(p + "max-backoff", () -> "40ms");
-        registry.add(p + "timeout", () -> "20s"); // a loaded build machine answers slowly; no test here waits for a timeout
     }
 
     @AfterAll
@@ -85,8 +72,7 @@ class OneCSourcePollTest {
     @BeforeEach
     void reset() {
         onec.resetAll();
-        StoreAssertions.emptyStore(jdbc);
-        jdbc.execute("truncate source_state, source_raw_response");
+        LiveSourceTests.emptyStore(jdbc);
         reStubCounterparty();
     }
 
@@ -311,8 +297,7 @@ class OneCSourcePollTest {
     }
 
     private int count(String sql) {
-        Integer n = jdbc.queryForObject(sql, Integer.class);
-        return n == null ? 0 : n;
+        return LiveSourceTests.count(jdbc, sql);
     }
 
     private String state(String column) {

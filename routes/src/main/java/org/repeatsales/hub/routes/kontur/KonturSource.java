@@ -106,30 +106,8 @@ public final class KonturSource extends SinglePollSource {
         String watermark = store.watermark(id());
         LocalDateTime from = watermark == null ? settings.since() : LocalDateTime.parse(watermark).minus(settings.overlap());
         LocalDateTime to = LocalDateTime.now(clock.withZone(settings.zone())).withNano(0);
-        try (SourceStore.PollRun run = store.startPoll(id(), KIND, "Касса " + settings.cashRegisterId() + " с " + from)) {
-            log.info("Source {} poll (run {}, {}) from {} to {}", id(), run.runId(), trigger, from, to);
-            try {
-                String message = pages(run, from, to, watermark);
-                run.succeeded(message);
-                return new PollOutcome(run.runId(), true, false, message);
-            } catch (SourceException e) {
-                if (e.raw() != null && e.kind() != SourceException.Kind.AUTH) {
-                    run.keepRaw(e.raw(), e.getMessage());
-                }
-                log.warn("Source {} poll (run {}) failed: {}", id(), run.runId(), e.getMessage());
-                run.failed(e.getMessage());
-                return new PollOutcome(run.runId(), false, false, e.getMessage());
-            } catch (InterruptedException e) {
-                // recorded before the interrupt is restored: the store calls must not see it
-                run.failed("Опрос прерван остановкой хаба");
-                Thread.currentThread().interrupt();
-                return new PollOutcome(run.runId(), false, false, "interrupted");
-            } catch (RuntimeException e) {
-                log.error("Source {} poll (run {}) failed", id(), run.runId(), e);
-                run.failed("Опрос остановлен ошибкой: " + e.getMessage());
-                return new PollOutcome(run.runId(), false, false, e.getMessage());
-            }
-        }
+        return recordedPoll(store, trigger, "Касса " + settings.cashRegisterId() + " с " + from,
+                "from " + from + " to " + to, run -> pages(run, from, to, watermark));
     }
 
     private String pages(SourceStore.PollRun run, LocalDateTime from, LocalDateTime to, String watermark)

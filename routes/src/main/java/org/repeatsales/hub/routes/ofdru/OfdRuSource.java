@@ -107,30 +107,8 @@ public final class OfdRuSource extends SinglePollSource {
     protected PollOutcome pollLocked(String trigger) {
         Map<String, LocalDateTime> marks = parseWatermark(store.watermark(id()));
         LocalDateTime now = LocalDateTime.now(clock.withZone(settings.zone())).withNano(0);
-        try (SourceStore.PollRun run = store.startPoll(id(), KIND, "ОФД.ру, ИНН " + settings.inn() + " до " + now)) {
-            log.info("Source {} poll (run {}, {}) up to {}", id(), run.runId(), trigger, now);
-            try {
-                String message = registers(run, marks, now);
-                run.succeeded(message);
-                return new PollOutcome(run.runId(), true, false, message);
-            } catch (SourceException e) {
-                if (e.raw() != null && e.kind() != SourceException.Kind.AUTH) {
-                    run.keepRaw(e.raw(), e.getMessage());
-                }
-                log.warn("Source {} poll (run {}) failed: {}", id(), run.runId(), e.getMessage());
-                run.failed(e.getMessage());
-                return new PollOutcome(run.runId(), false, false, e.getMessage());
-            } catch (InterruptedException e) {
-                // recorded before the interrupt is restored: the store calls must not see it
-                run.failed("Опрос прерван остановкой хаба");
-                Thread.currentThread().interrupt();
-                return new PollOutcome(run.runId(), false, false, "interrupted");
-            } catch (RuntimeException e) {
-                log.error("Source {} poll (run {}) failed", id(), run.runId(), e);
-                run.failed("Опрос остановлен ошибкой: " + e.getMessage());
-                return new PollOutcome(run.runId(), false, false, e.getMessage());
-            }
-        }
+        return recordedPoll(store, trigger, "ОФД.ру, ИНН " + settings.inn() + " до " + now, "up to " + now,
+                run -> registers(run, marks, now));
     }
 
     /** Counts of one poll, for its message. */

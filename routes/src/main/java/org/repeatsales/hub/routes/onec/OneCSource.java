@@ -83,30 +83,8 @@ public final class OneCSource extends SinglePollSource {
     protected PollOutcome pollLocked(String trigger) {
         String watermark = store.watermark(id());
         LocalDateTime from = watermark == null ? settings.since() : LocalDateTime.parse(watermark).minus(settings.overlap());
-        try (SourceStore.PollRun run = store.startPoll(id(), KIND, settings.entitySet() + " с " + from)) {
-            log.info("Source {} poll (run {}, {}) from {}", id(), run.runId(), trigger, from);
-            try {
-                String message = pages(run, from, watermark);
-                run.succeeded(message);
-                return new PollOutcome(run.runId(), true, false, message);
-            } catch (SourceException e) {
-                if (e.raw() != null && e.kind() != SourceException.Kind.AUTH) {
-                    run.keepRaw(e.raw(), e.getMessage());
-                }
-                log.warn("Source {} poll (run {}) failed: {}", id(), run.runId(), e.getMessage());
-                run.failed(e.getMessage());
-                return new PollOutcome(run.runId(), false, false, e.getMessage());
-            } catch (InterruptedException e) {
-                // recorded before the interrupt is restored: the store calls must not see it
-                run.failed("Опрос прерван остановкой хаба");
-                Thread.currentThread().interrupt();
-                return new PollOutcome(run.runId(), false, false, "interrupted");
-            } catch (RuntimeException e) {
-                log.error("Source {} poll (run {}) failed", id(), run.runId(), e);
-                run.failed("Опрос остановлен ошибкой: " + e.getMessage());
-                return new PollOutcome(run.runId(), false, false, e.getMessage());
-            }
-        }
+        return recordedPoll(store, trigger, settings.entitySet() + " с " + from, "from " + from,
+                run -> pages(run, from, watermark));
     }
 
     /** A page read and parsed, its documents not mapped yet; {@code raw} is built only when the page is refused. */
