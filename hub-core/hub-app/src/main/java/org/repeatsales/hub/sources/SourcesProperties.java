@@ -70,7 +70,7 @@ public record SourcesProperties(Map<String, Source> sources) {
             @DefaultValue("Catalog_Номенклатура") String itemSet,
             @DefaultValue("true") boolean resolveItems,
             @DefaultValue("false") boolean skipUnchangedVersions,
-            @DefaultValue("40") int lookupBatch,
+            @DefaultValue("25") int lookupBatch,
             @DefaultValue("2000") int storeBatch,
             @DefaultValue("4") int lookupConcurrency) {
     }
