@@ -1,39 +1,66 @@
 package org.repeatsales.hub.imports;
 
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.Arrays;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
- * Rows in PostgreSQL's COPY text format, sent in one round trip: the fastest way to move a batch
- * into a table.
+ * Rows in PostgreSQL's COPY text format, encoded straight to UTF-8 bytes as they are added and sent
+ * in one round trip: the fastest way to move a batch into a table. Writing bytes (rather than
+ * building a string the driver then re-encodes through a reader) halves the writer thread's work
+ * per row, which matters on a machine whose cores the parser and PostgreSQL share.
  */
 final class CopyRows {
 
-    private final StringBuilder buffer = new StringBuilder(1 << 16);
+    private static final byte[] NULL = {'\\', 'N'};
+
+    private byte[] buffer = new byte[1 << 16];
+    private int length;
     private boolean rowStarted;
     private long rows;
 
     CopyRows text(String value) {
         separate();
         if (value == null) {
-            buffer.append("\\N");
-            return this;
+            return bytes(NULL);
         }
-        for (int i = 0; i < value.length(); i++) {
+        int n = value.length();
+        ensure(n * 3 + 2);
+        byte[] b = buffer;
+        int at = length;
+        for (int i = 0; i < n; i++) {
             char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> buffer.append("\\\\");
-                case '\t' -> buffer.append("\\t");
-                case '\n' -> buffer.append("\\n");
-                case '\r' -> buffer.append("\\r");
-                default -> buffer.append(c);
+            if (c < 0x80) {
+                switch (c) {
+                    case '\\' -> { b[at++] = '\\'; b[at++] = '\\'; }
+                    case '\t' -> { b[at++] = '\\'; b[at++] = 't'; }
+                    case '\n' -> { b[at++] = '\\'; b[at++] = 'n'; }
+                    case '\r' -> { b[at++] = '\\'; b[at++] = 'r'; }
+                    default -> b[at++] = (byte) c;
+                }
+            } else if (c < 0x800) {
+                b[at++] = (byte) (0xC0 | (c >> 6));
+                b[at++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                int cp = Character.toCodePoint(c, value.charAt(++i));
+                b[at++] = (byte) (0xF0 | (cp >> 18));
+                b[at++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                b[at++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                b[at++] = (byte) (0x80 | (cp & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                b[at++] = '?'; // a lone surrogate has no UTF-8 form; the JDK's encoder does the same
+            } else {
+                b[at++] = (byte) (0xE0 | (c >> 12));
+                b[at++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                b[at++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+        length = at;
         return this;
     }
 
@@ -42,11 +69,33 @@ final class CopyRows {
     }
 
     CopyRows number(long value) {
-        return raw(Long.toString(value));
+        separate();
+        ensure(20);
+        if (value < 0) {
+            if (value == Long.MIN_VALUE) {
+                return ascii(Long.toString(value));
+            }
+            buffer[length++] = '-';
+            value = -value;
+        }
+        int digits = 1;
+        for (long v = value / 10; v > 0; v /= 10) {
+            digits++;
+        }
+        for (int i = length + digits - 1; i >= length; i--) {
+            buffer[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        length += digits;
+        return this;
     }
 
     CopyRows id(Long value) {
-        return raw(value == null ? null : value.toString());
+        if (value == null) {
+            separate();
+            return bytes(NULL);
+        }
+        return number(value.longValue());
     }
 
     CopyRows time(Instant value) {
@@ -58,11 +107,15 @@ final class CopyRows {
     }
 
     CopyRows bool(boolean value) {
-        return raw(value ? "t" : "f");
+        separate();
+        ensure(1);
+        buffer[length++] = (byte) (value ? 't' : 'f');
+        return this;
     }
 
     CopyRows endRow() {
-        buffer.append('\n');
+        ensure(1);
+        buffer[length++] = '\n';
         rowStarted = false;
         rows++;
         return this;
@@ -77,24 +130,50 @@ final class CopyRows {
         if (rows == 0) {
             return;
         }
+        CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + tableAndColumns + " FROM STDIN");
         try {
-            connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY " + tableAndColumns + " FROM STDIN", new StringReader(buffer.toString()));
-        } catch (java.io.IOException e) {
-            throw new SQLException("COPY into " + tableAndColumns + " failed", e);
+            copy.writeToCopy(buffer, 0, length);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
     }
 
+    /** A value that needs no escaping (numbers, times, dates: ASCII without tabs or line breaks). */
     private CopyRows raw(String value) {
         separate();
-        buffer.append(value == null ? "\\N" : value);
+        return value == null ? bytes(NULL) : ascii(value);
+    }
+
+    private CopyRows ascii(String value) {
+        int n = value.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buffer[length++] = (byte) value.charAt(i);
+        }
+        return this;
+    }
+
+    private CopyRows bytes(byte[] value) {
+        ensure(value.length);
+        System.arraycopy(value, 0, buffer, length, value.length);
+        length += value.length;
         return this;
     }
 
     private void separate() {
         if (rowStarted) {
-            buffer.append('\t');
+            ensure(1);
+            buffer[length++] = '\t';
         }
         rowStarted = true;
+    }
+
+    private void ensure(int more) {
+        if (length + more > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, length + more));
+        }
     }
 }
