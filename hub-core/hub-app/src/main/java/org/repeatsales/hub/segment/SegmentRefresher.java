@@ -254,11 +254,12 @@ public class SegmentRefresher {
         for (int days : boundaries) {
             // crossing "days since the last purchase <= b" between the two refreshes means the date of
             // the last purchase lies between previousDay - b and today - b; a day more each side costs
-            // little and leaves no room for an off-by-one
-            stats.append(" or (last_purchase_at at time zone ?)::date between ? and ?");
-            args.add(hub.timezone().getId());
-            args.add(previousDay.minusDays(days + 1L));
-            args.add(today.minusDays(days - 1L));
+            // little and leaves no room for an off-by-one. Those dates as a range of instants (from the
+            // first day's start to the day after the last, in the business's zone) spare converting
+            // every client's last purchase into the zone once per boundary.
+            stats.append(" or last_purchase_at >= ? and last_purchase_at < ?");
+            args.add(Timestamp.from(previousDay.minusDays(days + 1L).atStartOfDay(hub.timezone()).toInstant()));
+            args.add(Timestamp.from(today.minusDays(days - 2L).atStartOfDay(hub.timezone()).toInstant()));
         }
         StringBuilder sql = new StringBuilder("insert into " + CANDIDATES + " (client_id)\n")
                 .append("select client_id from client_stats where ").append(stats).append('\n')
