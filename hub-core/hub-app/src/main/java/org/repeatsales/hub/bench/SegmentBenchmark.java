@@ -48,6 +48,7 @@ public final class SegmentBenchmark {
         int dayReceipts = 10_000;
         Path dir = Path.of("target", "bench-segments");
         Path pluginZips = Path.of("plugins", "target", "dist");
+        List<String> only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clients" -> clients = Integer.parseInt(args[++i].replace("_", ""));
@@ -55,8 +56,9 @@ public final class SegmentBenchmark {
                 case "--day-receipts" -> dayReceipts = Integer.parseInt(args[++i].replace("_", ""));
                 case "--dir" -> dir = Path.of(args[++i]);
                 case "--plugins" -> pluginZips = Path.of(args[++i]);
+                case "--strategies" -> only = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; known: --clients N --receipts-per-client N --day-receipts N --dir PATH --plugins PATH");
+                        + "; known: --clients N --receipts-per-client N --day-receipts N --strategies ID,ID --dir PATH --plugins PATH");
             }
         }
         deleteRecursively(dir);
@@ -80,7 +82,12 @@ public final class SegmentBenchmark {
                     System.out.printf("plugin %s: %s %s%n", p.id(), p.state(), p.reason());
                 }
             }
+            if (only != null) {
+                // a shorter run on a busy machine: the strategies named, e.g. lifecycle,rfm for the references
+                strategies.retainAll(only);
+            }
             Instant asOf = Instant.parse("2026-01-01T09:00:00Z");
+            System.out.printf(Locale.ROOT, "machine load average (1 min) at start: %.2f%n", loadAverage());
 
             long t0 = System.nanoTime();
             long receipts = generate(store, clients, receiptsPerClient, asOf);
@@ -123,6 +130,7 @@ public final class SegmentBenchmark {
             }
             System.out.printf(Locale.ROOT, "%nlifecycle + rfm: %.2f s vs hand-written SQL %.2f s -> %.2fx (target 1.5x); heap limit %d MB%n",
                     strategySum, referenceSum, strategySum / referenceSum, maxHeap);
+            System.out.printf(Locale.ROOT, "machine load average (1 min) after the refreshes: %.2f%n", loadAverage());
 
             if (strategies.contains("lifecycle") && strategies.contains("rfm")) {
                 dayAfter(hub, dir, asOf, clients, dayReceipts);
@@ -177,6 +185,11 @@ public final class SegmentBenchmark {
             System.out.printf(Locale.ROOT, "%-22s %12s %12d %10d %9.2f%n", segments.get(id).name(), r.mode(), r.clients(),
                     r.members(), seconds(t0));
         }
+        System.out.printf(Locale.ROOT, "machine load average (1 min) after the day's refreshes: %.2f%n", loadAverage());
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static String phone(long client) {

@@ -69,16 +69,18 @@ public record HubProperties(
     /**
      * Keeping segments current without anyone pressing refresh.
      *
-     * @param autoRefresh refresh a segment after an import finished since its last refresh, when its
-     *     last refresh was on an earlier day (date-relative cells change at midnight), and when it was
-     *     never refreshed
+     * @param autoRefresh refresh a segment after an import finished since its last refresh, when a
+     *     slot of {@code refreshCron} passed since its last refresh (date-relative cells change with
+     *     time), and when it was never refreshed
      * @param checkMillis how often segments are checked for that
+     * @param refreshCron when every segment is refreshed even without imports: Spring's six-field cron
+     *     (second first) in the business's zone; blank for after imports only
      * @param changeMargin an incremental refresh re-reads clients whose statistics were written since
      *     the previous refresh started, minus this margin: an import batch that began before that
      *     refresh but committed after its snapshot stamped its rows with its own start time
      */
     public record Segments(@DefaultValue("true") boolean autoRefresh, @DefaultValue("60000") long checkMillis,
-            @DefaultValue("15m") java.time.Duration changeMargin) {
+            @DefaultValue("15m") java.time.Duration changeMargin, @DefaultValue("0 0 3 * * *") String refreshCron) {
     }
 
     /**

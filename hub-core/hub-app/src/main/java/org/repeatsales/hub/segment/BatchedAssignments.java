@@ -12,7 +12,9 @@ import org.repeatsales.hub.api.segment.SegmentAssignments;
 /**
  * Writes a strategy's assignments into the refresh's temporary table {@code segment_raw} with
  * PostgreSQL's COPY, a bounded batch at a time. Rows keep their order ({@code seq}), so when a client
- * is assigned twice the later cell wins when the refresh deduplicates them.
+ * is assigned twice the later cell wins when the refresh deduplicates them. Most strategies assign
+ * each client once, in the ascending order the stream reads them; the sink notices that
+ * ({@link #ascending()}) and the refresh then skips the deduplicating pass.
  */
 final class BatchedAssignments implements SegmentAssignments {
 
@@ -22,6 +24,8 @@ final class BatchedAssignments implements SegmentAssignments {
     private final CopyManager copy;
     private final StringBuilder pending = new StringBuilder();
     private int rows;
+    private long last = Long.MIN_VALUE;
+    private boolean ascending = true;
 
     BatchedAssignments(Connection connection, String strategy, Set<String> cells, int batchSize) throws SQLException {
         this.strategy = strategy;
@@ -36,11 +40,20 @@ final class BatchedAssignments implements SegmentAssignments {
             throw new IllegalArgumentException("Strategy '" + strategy + "' assigned client " + clientId
                     + " to undeclared cell '" + cellCode + "'");
         }
+        if (clientId <= last) {
+            ascending = false;
+        }
+        last = clientId;
         // cell codes are [a-z0-9-]: nothing to escape in COPY's text format
         pending.append(clientId).append('\t').append(cellCode).append('\n');
         if (++rows >= batchSize) {
             flush();
         }
+    }
+
+    /** Whether every client id came after the previous one: then no client was assigned twice. */
+    boolean ascending() {
+        return ascending;
     }
 
     void flush() {

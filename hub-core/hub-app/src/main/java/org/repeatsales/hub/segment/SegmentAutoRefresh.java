@@ -1,6 +1,12 @@
 package org.repeatsales.hub.segment;
 
 import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -9,16 +15,25 @@ import org.jooq.DSLContext;
 import org.repeatsales.hub.config.HubProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.support.CronExpression;
 import org.springframework.stereotype.Component;
 
 /**
  * Keeps segments current: refreshes each segment that was never tried, or whose last attempt is
- * older than the latest finished import, or was made on an earlier day in the business's zone. It
- * watches import runs instead of being called by the import pipeline, so files from the inbox, the
- * API and the launcher are all covered. A failed attempt counts as an attempt: a broken strategy is
- * retried after the next import or the next day, not every minute.
+ * older than the latest finished import, or older than the latest slot of the refresh schedule
+ * ({@code hub.segments.refresh-cron}, nightly at 03:00 in the business's zone by default), since
+ * date-relative cells change with time even without new sales. It watches import runs instead of
+ * being called by the import pipeline, so files from the inbox, the API and the launcher are all
+ * covered.
+ *
+ * <p>The schedule keeps no state of its own: the last attempt of each segment is its latest
+ * {@code segment_refresh} row, so a slot missed while the hub was down is caught up once at the
+ * next check, and a restart does not refresh again what was already refreshed. A failed attempt
+ * counts as an attempt: a broken strategy is retried after the next import or the next slot, not
+ * every minute.
  */
 @Component
 class SegmentAutoRefresh {
@@ -27,18 +42,43 @@ class SegmentAutoRefresh {
 
     private final DSLContext db;
     private final SegmentRefresher refresher;
-    private final HubProperties hub;
+    private final ZoneId zone;
+    private final CronExpression schedule;
+    private final Clock clock;
+    private final boolean enabled;
+    private final long checkMillis;
     private ScheduledExecutorService timer;
 
+    @Autowired
     SegmentAutoRefresh(DSLContext db, SegmentRefresher refresher, HubProperties hub) {
+        this(db, refresher, hub.timezone(), hub.segments().refreshCron(), Clock.systemUTC(), hub.segments().autoRefresh(),
+                hub.segments().checkMillis());
+    }
+
+    /**
+     * @param cron Spring's six-field cron (second first) read in {@code zone}; blank for no schedule
+     *     (refresh after imports only)
+     * @throws IllegalArgumentException naming {@code hub.segments.refresh-cron} when it is no cron
+     */
+    SegmentAutoRefresh(DSLContext db, SegmentRefresher refresher, ZoneId zone, String cron, Clock clock, boolean enabled,
+                       long checkMillis) {
         this.db = db;
         this.refresher = refresher;
-        this.hub = hub;
+        this.zone = zone;
+        this.clock = clock;
+        this.enabled = enabled;
+        this.checkMillis = checkMillis;
+        try {
+            this.schedule = cron == null || cron.isBlank() ? null : CronExpression.parse(cron.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("hub.segments.refresh-cron: '" + cron + "' is not a cron expression "
+                    + "(six fields, seconds first, e.g. '0 0 3 * * *'): " + e.getMessage(), e);
+        }
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void start() {
-        if (!hub.segments().autoRefresh()) {
+        if (!enabled) {
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,8 +86,7 @@ class SegmentAutoRefresh {
             t.setDaemon(true);
             return t;
         });
-        long every = hub.segments().checkMillis();
-        timer.scheduleWithFixedDelay(this::refreshDue, every, every, TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(this::refreshDue, checkMillis, checkMillis, TimeUnit.MILLISECONDS);
     }
 
     @PreDestroy
@@ -61,7 +100,7 @@ class SegmentAutoRefresh {
         try {
             for (long id : due()) {
                 try {
-                    refresher.refresh(id, null);
+                    refresher.refresh(id, clock.instant());
                 } catch (RefreshFailedException e) {
                     // recorded with its reason; the other segments still refresh
                 }
@@ -71,16 +110,33 @@ class SegmentAutoRefresh {
         }
     }
 
+    /** The segments to refresh now, in id order. */
     List<Long> due() {
-        String zone = hub.timezone().getId();
-        return db.fetch("""
-                select s.id
-                from segment s
-                left join lateral (select max(started_at) as tried from segment_refresh r where r.segment_id = s.id) a on true
-                where a.tried is null
-                   or exists (select 1 from import_run i where i.status = 'succeeded' and i.finished_at > a.tried)
-                   or (a.tried at time zone ?)::date < (now() at time zone ?)::date
-                order by s.id
-                """, zone, zone).getValues(0, Long.class);
+        Instant now = clock.instant();
+        OffsetDateTime lastImport = db.fetchOne("select max(finished_at) as finished from import_run where status = 'succeeded'")
+                .get("finished", OffsetDateTime.class);
+        List<Long> due = new ArrayList<>();
+        for (org.jooq.Record s : db.fetch("""
+                select s.id, (select max(started_at) from segment_refresh r where r.segment_id = s.id) as tried
+                from segment s order by s.id
+                """)) {
+            OffsetDateTime last = s.get("tried", OffsetDateTime.class);
+            Instant tried = last == null ? null : last.toInstant();
+            if (tried == null
+                    || lastImport != null && lastImport.toInstant().isAfter(tried)
+                    || slotPassed(tried, now)) {
+                due.add(s.get("id", Long.class));
+            }
+        }
+        return due;
+    }
+
+    /** Whether a slot of the schedule lies after {@code tried} and not after {@code now}. */
+    private boolean slotPassed(Instant tried, Instant now) {
+        if (schedule == null) {
+            return false;
+        }
+        ZonedDateTime next = schedule.next(tried.atZone(zone));
+        return next != null && !next.toInstant().isAfter(now);
     }
 }

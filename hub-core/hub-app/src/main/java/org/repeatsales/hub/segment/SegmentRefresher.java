@@ -51,6 +51,8 @@ public class SegmentRefresher {
     private static final Logger log = LoggerFactory.getLogger(SegmentRefresher.class);
     private static final int FETCH_SIZE = 5_000;
     private static final int BATCH_SIZE = 5_000;
+    private static final String WORK_MEM = "64MB";
+    private static final long ANALYZE_AFTER = 10_000;
 
     private final DataSource dataSource;
     private final DSLContext db;
@@ -131,6 +133,10 @@ public class SegmentRefresher {
             // every pass of the strategy and the diff below see one snapshot of the store
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
+                try (Statement st = c.createStatement()) {
+                    // the window sums, the diff and the sorts of a million clients stay in memory
+                    st.execute("set local work_mem = '" + WORK_MEM + "'");
+                }
                 long started = System.nanoTime();
                 Previous previous = previous(c, segment.id());
                 long refreshId = insertRunning(c, segment.id(), asOf);
@@ -148,10 +154,12 @@ public class SegmentRefresher {
                             .select(org.jooq.impl.DSL.select(CLIENT.ID, org.jooq.impl.DSL.inline(SegmentRules.MATCH.code()))
                                     .from(CLIENT).leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID)).where(where))
                             .execute();
-                    apply(c, segment.id(), refreshId, single(c, "select count(*) from client"), false);
+                    // one row per client by construction
+                    apply(c, segment.id(), refreshId, single(c, "select count(*) from client"), false, true);
                     c.commit();
                     return refreshId;
                 }
+                boolean[] unique = new boolean[1];
                 boolean incremental = plugins.withStrategy(segment.strategy(), strategy -> {
                     Parameters parameters = Parameters.resolve(strategy.parameters(), segment.parameters());
                     strategy.validate(parameters);
@@ -173,6 +181,7 @@ public class SegmentRefresher {
                             BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, BATCH_SIZE);
                             strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);
                             sink.flush();
+                            unique[0] = sink.ascending();
                         } finally {
                             stream.closeAll();
                         }
@@ -183,7 +192,7 @@ public class SegmentRefresher {
                 });
                 long applied = System.nanoTime();
                 long clients = single(c, incremental ? "select count(*) from " + CANDIDATES : "select count(*) from client");
-                apply(c, segment.id(), refreshId, clients, incremental);
+                apply(c, segment.id(), refreshId, clients, incremental, unique[0]);
                 c.commit();
                 log.debug("Segment {}: strategy {} ms, membership {} ms", segment.id(), (applied - started) / 1_000_000,
                         (System.nanoTime() - applied) / 1_000_000);
@@ -237,27 +246,30 @@ public class SegmentRefresher {
             throws SQLException {
         List<Object> args = new ArrayList<>();
         Timestamp since = Timestamp.from(previous.startedAt().minus(hub.segments().changeMargin()));
-        StringBuilder sql = new StringBuilder("insert into " + CANDIDATES + " (client_id)\n")
-                .append("select client_id from client_stats where updated_at >= ?\n")
-                .append("union select id from client where created_at >= ? or updated_at >= ?\n");
+        // client_stats is read once, whatever the number of boundaries
+        StringBuilder stats = new StringBuilder("updated_at >= ?");
         args.add(since);
+        LocalDate previousDay = previous.asOf().atZone(hub.timezone()).toLocalDate();
+        LocalDate today = asOf.atZone(hub.timezone()).toLocalDate();
+        for (int days : boundaries) {
+            // crossing "days since the last purchase <= b" between the two refreshes means the date of
+            // the last purchase lies between previousDay - b and today - b; a day more each side costs
+            // little and leaves no room for an off-by-one. Those dates as a range of instants (from the
+            // first day's start to the day after the last, in the business's zone) spare converting
+            // every client's last purchase into the zone once per boundary.
+            stats.append(" or last_purchase_at >= ? and last_purchase_at < ?");
+            args.add(Timestamp.from(previousDay.minusDays(days + 1L).atStartOfDay(hub.timezone()).toInstant()));
+            args.add(Timestamp.from(today.minusDays(days - 2L).atStartOfDay(hub.timezone()).toInstant()));
+        }
+        StringBuilder sql = new StringBuilder("insert into " + CANDIDATES + " (client_id)\n")
+                .append("select client_id from client_stats where ").append(stats).append('\n')
+                .append("union select id from client where created_at >= ? or updated_at >= ?\n");
         args.add(since);
         args.add(since);
         if (windowDays > 0) {
             sql.append("union select client_id from receipt where client_id is not null and purchased_at >= ? and purchased_at < ?\n");
             args.add(Timestamp.from(previous.asOf().minus(Duration.ofDays(windowDays))));
             args.add(Timestamp.from(asOf.minus(Duration.ofDays(windowDays))));
-        }
-        LocalDate previousDay = previous.asOf().atZone(hub.timezone()).toLocalDate();
-        LocalDate today = asOf.atZone(hub.timezone()).toLocalDate();
-        for (int days : boundaries) {
-            // crossing "days since the last purchase <= b" between the two refreshes means the date of
-            // the last purchase lies between previousDay - b and today - b; a day more each side costs
-            // little and leaves no room for an off-by-one
-            sql.append("union select client_id from client_stats where (last_purchase_at at time zone ?)::date between ? and ?\n");
-            args.add(hub.timezone().getId());
-            args.add(previousDay.minusDays(days + 1L));
-            args.add(today.minusDays(days - 1L));
         }
         try (Statement st = c.createStatement()) {
             st.execute("create temp table " + CANDIDATES + " (client_id bigint primary key) on commit drop");
@@ -281,62 +293,86 @@ public class SegmentRefresher {
     }
 
     /**
-     * Turns the new assignments into the membership, set-based, recording each change. In an
-     * incremental refresh only the candidates' membership is compared and changed.
+     * Turns the new assignments into the membership, set-based, recording each change. The
+     * difference to the current membership is computed once into {@code segment_diff}; the history
+     * and the membership are then written from it, so a refresh in which few clients move writes
+     * few rows. In an incremental refresh only the candidates' membership is compared and changed.
+     *
+     * @param unique whether {@code segment_raw} holds each client at most once (no dedup pass needed)
      */
-    private void apply(Connection c, long segmentId, long refreshId, long clients, boolean incremental) throws SQLException {
+    private void apply(Connection c, long segmentId, long refreshId, long clients, boolean incremental, boolean unique)
+            throws SQLException {
         try (Statement st = c.createStatement()) {
-            // one row per client, the last assignment winning
-            st.execute("""
-                    create temp table segment_new on commit drop as
-                    select distinct on (client_id) client_id, cell from segment_raw order by client_id, seq desc
-                    """);
-            st.execute("alter table segment_new add primary key (client_id)");
+            if (unique) {
+                st.execute("alter table segment_raw rename to segment_new");
+            } else {
+                // one row per client, the last assignment winning
+                st.execute("""
+                        create temp table segment_new on commit drop as
+                        select distinct on (client_id) client_id, cell from segment_raw order by client_id, seq desc
+                        """);
+            }
             st.execute("analyze segment_new");
         }
-        long unknown = single(c, "select count(*) from segment_new n where not exists (select 1 from "
-                + (incremental ? CANDIDATES + " x where x.client_id" : "client x where x.id") + " = n.client_id)");
-        if (unknown > 0) {
-            throw new IllegalStateException("assigned " + unknown + " client id(s) that are not "
-                    + (incremental ? "among the clients it was given" : "in the store"));
-        }
-        Timestamp now = Timestamp.from(clock.instant());
         if (incremental) {
+            long unknown = single(c, "select count(*) from segment_new n where not exists (select 1 from "
+                    + CANDIDATES + " x where x.client_id = n.client_id)");
+            if (unknown > 0) {
+                throw new IllegalStateException("assigned " + unknown + " client id(s) that are not among the clients it was given");
+            }
             update(c, """
-                    insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
-                    select ?, ?, k.client_id, m.cell, n.cell, ?
+                    create temp table segment_diff on commit drop as
+                    select k.client_id, m.cell as from_cell, n.cell as to_cell
                     from segment_candidates k
                     left join segment_new n on n.client_id = k.client_id
                     left join segment_member m on m.segment_id = ? and m.client_id = k.client_id
                     where n.cell is distinct from m.cell
-                    order by k.client_id
-                    """, segmentId, refreshId, now, segmentId);
-            update(c, """
-                    delete from segment_member m using segment_candidates k
-                    where m.segment_id = ? and m.client_id = k.client_id
-                      and not exists (select 1 from segment_new n where n.client_id = k.client_id)
                     """, segmentId);
         } else {
             update(c, """
-                    insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
-                    select ?, ?, coalesce(n.client_id, m.client_id), m.cell, n.cell, ?
+                    create temp table segment_diff on commit drop as
+                    select coalesce(n.client_id, m.client_id) as client_id, m.cell as from_cell, n.cell as to_cell
                     from segment_new n
                     full join (select client_id, cell from segment_member where segment_id = ?) m on m.client_id = n.client_id
                     where n.cell is distinct from m.cell
-                    order by coalesce(n.client_id, m.client_id)
-                    """, segmentId, refreshId, now, segmentId);
-            update(c, """
-                    delete from segment_member m where m.segment_id = ?
-                      and not exists (select 1 from segment_new n where n.client_id = m.client_id)
                     """, segmentId);
+            // a client already a member is in the store (segment_member's foreign key); only those
+            // entering need a look
+            long unknown = single(c, "select count(*) from segment_diff d where d.from_cell is null"
+                    + " and not exists (select 1 from client x where x.id = d.client_id)");
+            if (unknown > 0) {
+                throw new IllegalStateException("assigned " + unknown + " client id(s) that are not in the store");
+            }
         }
-        // an upsert rather than "insert where not exists": the latter rescans the table it grows
+        try (Statement st = c.createStatement()) {
+            st.execute("analyze segment_diff");
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        update(c, """
+                insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
+                select ?, ?, client_id, from_cell, to_cell, ? from segment_diff order by client_id
+                """, segmentId, refreshId, now);
+        update(c, """
+                delete from segment_member m using segment_diff d
+                where m.segment_id = ? and m.client_id = d.client_id and d.to_cell is null
+                """, segmentId);
+        update(c, """
+                update segment_member m set cell = d.to_cell, since = ? from segment_diff d
+                where m.segment_id = ? and m.client_id = d.client_id and d.from_cell is not null and d.to_cell is not null
+                """, now, segmentId);
         update(c, """
                 insert into segment_member (segment_id, client_id, cell, since)
-                select ?, n.client_id, n.cell, ? from segment_new n
-                on conflict (segment_id, client_id) do update set cell = excluded.cell, since = excluded.since
-                where segment_member.cell <> excluded.cell
+                select ?, client_id, to_cell, ? from segment_diff where from_cell is null order by client_id
                 """, segmentId, now);
+        long changed = single(c, "select count(*) filter (where from_cell is null or to_cell is null) from segment_diff");
+        if (changed > ANALYZE_AFTER) {
+            // a segment filled or emptied by this refresh: without fresh statistics the planner takes
+            // the segment for as small as it was and joins the next refresh's diff to it row by row
+            // (a minute instead of milliseconds in the benchmark); ANALYZE counts this transaction's rows
+            try (Statement st = c.createStatement()) {
+                st.execute("analyze segment_member");
+            }
+        }
         update(c, """
                 update segment_refresh r set status = 'succeeded', finished_at = ?, clients = ?, mode = ?,
                   members = x.members, entered = x.entered, moved = x.moved, exited = x.exited,
@@ -345,9 +381,9 @@ public class SegmentRefresher {
                              count(*) filter (where from_cell is null) as entered,
                              count(*) filter (where from_cell is not null and to_cell is not null) as moved,
                              count(*) filter (where to_cell is null) as exited
-                      from segment_movement where refresh_id = ?) x
+                      from segment_diff) x
                 where r.id = ?
-                """, now, clients, incremental ? "incremental" : "full", segmentId, refreshId, refreshId);
+                """, now, clients, incremental ? "incremental" : "full", segmentId, refreshId);
         update(c, "update segment set refreshed_at = ? where id = ?", now, segmentId);
     }
 

@@ -5,7 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -36,20 +36,28 @@ final class StoreClientStream implements ClientStream {
     // The month mask and discount count are computed only for strategies that ask for them
     // (SegmentationStrategy.needsPurchasePattern): they cost a look at every receipt of the window.
     private static final String PATTERN_COLUMNS = """
-                     bit_or(1 << (extract(month from r.purchased_at at time zone ?)::int - 1))
-                         filter (where not r.is_refund) as months,
-                     count(*) filter (where not r.is_refund and r.discount > 0) as discounted""";
-    private static final String NO_PATTERN_COLUMNS = "0 as months, 0 as discounted";
-    private static final String WINDOW_JOIN = """
-            left join (
-              select r.client_id,
-                     count(*) filter (where not r.is_refund) as purchases,
-                     sum(case when r.is_refund then -r.total else r.total end) as revenue,
-                     %s
-              from receipt r
-              where r.client_id is not null and r.purchased_at >= ?%s
-              group by r.client_id) w on w.client_id = c.id
+                     (bit_or(1 << (extract(month from r.purchased_at at time zone %s)::int - 1))
+                         filter (where not r.is_refund))::int as months,
+                     (count(*) filter (where not r.is_refund and r.discount > 0))::bigint as discounted""";
+    private static final String NO_PATTERN_COLUMNS = "0::int as months, 0::bigint as discounted";
+    // Summed once per refresh into a temporary table, set-based, before the first pass reads it:
+    // CREATE TABLE AS may aggregate with parallel workers, which a cursor read row by row never gets,
+    // and a strategy's second pass reads the sums instead of aggregating the receipts again. Its
+    // values are literals because CREATE TABLE AS takes no bind parameters (an Instant's text and a
+    // zone id are all the SQL there is). Its column types are the same with and without the purchase
+    // pattern: the driver keeps the read below prepared on the connection, and PostgreSQL refuses a
+    // prepared statement whose result types changed ("cached plan must not change result type").
+    private static final String WINDOW_TABLE = """
+            create temp table segment_window on commit drop as
+            select r.client_id,
+                   count(*) filter (where not r.is_refund) as purchases,
+                   sum(case when r.is_refund then -r.total else r.total end) as revenue,
+                   %s
+            from receipt r
+            where r.client_id is not null and r.purchased_at >= timestamptz '%s'%s
+            group by r.client_id
             """;
+    private static final String WINDOW_JOIN = "left join segment_window w on w.client_id = c.id\n";
 
     private final Connection connection;
     private final Instant windowStart;
@@ -59,6 +67,7 @@ final class StoreClientStream implements ClientStream {
 
     private final boolean purchasePattern;
     private final String candidates;
+    private boolean windowSummed;
 
     /**
      * @param candidates name of a table of client ids (column {@code client_id}) to read only those
@@ -77,28 +86,33 @@ final class StoreClientStream implements ClientStream {
     @Override
     public Cursor open() {
         String only = candidates == null ? "" : "join " + candidates + " k on k.client_id = c.id\n";
-        String windowOnly = candidates == null ? "" : " and r.client_id in (select client_id from " + candidates + ")";
         String sql = windowStart == null
                 ? COLUMNS.formatted("0, 0, 0, 0", only)
                 : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), coalesce(w.months, 0), "
-                        + "coalesce(w.discounted, 0)", only
-                        + WINDOW_JOIN.formatted(purchasePattern ? PATTERN_COLUMNS : NO_PATTERN_COLUMNS, windowOnly));
+                        + "coalesce(w.discounted, 0)", only + WINDOW_JOIN);
         try {
+            if (windowStart != null && !windowSummed) {
+                sumWindow();
+            }
             PreparedStatement st = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             st.setFetchSize(fetchSize);
-            if (windowStart != null) {
-                int i = 1;
-                if (purchasePattern) {
-                    st.setString(i++, zone.getId());
-                }
-                st.setTimestamp(i, Timestamp.from(windowStart));
-            }
             Cursor cursor = new RowCursor(st, st.executeQuery());
             open.add(cursor);
             return cursor;
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read clients for the refresh: " + e.getMessage(), e);
         }
+    }
+
+    private void sumWindow() throws SQLException {
+        String windowOnly = candidates == null ? "" : " and r.client_id in (select client_id from " + candidates + ")";
+        String zoneLiteral = "'" + zone.getId().replace("'", "''") + "'";
+        try (Statement st = connection.createStatement()) {
+            st.execute(WINDOW_TABLE.formatted(purchasePattern ? PATTERN_COLUMNS.formatted(zoneLiteral) : NO_PATTERN_COLUMNS,
+                    windowStart, windowOnly));
+            st.execute("analyze segment_window");
+        }
+        windowSummed = true;
     }
 
     /** Closes what a strategy left open. */

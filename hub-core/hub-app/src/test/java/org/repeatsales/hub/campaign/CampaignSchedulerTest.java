@@ -8,8 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +21,7 @@ import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.repeatsales.hub.MovableClock;
 import org.repeatsales.hub.config.HubProperties;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,34 +38,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Import(CampaignTestSupport.Templates.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CampaignSchedulerTest {
-
-    /** A clock the test moves by hand. */
-    static final class MovableClock extends Clock {
-        private volatile Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     @Autowired
     DSLContext db;

@@ -2,16 +2,13 @@ package org.repeatsales.hub.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.repeatsales.hub.MovableClock;
 
 class LoginAttemptsTest {
 
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-06-30T09:00:00Z"));
     private final LoginAttempts attempts = new LoginAttempts(clock);
 
     @Test
@@ -58,29 +55,5 @@ class LoginAttemptsTest {
         attempts.failed("anna", "10.0.0.1");
 
         assertThat(attempts.locked("anna", "10.0.0.1")).isFalse();
-    }
-
-    private static final class MovableClock extends Clock {
-
-        private Instant now = Instant.parse("2026-06-30T09:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
