@@ -33,7 +33,7 @@ class ConsoleSecurityConfiguration {
         toPageAsked.setDefaultTargetUrl("/");
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/console.css", "/console.js", "/favicon.ico", "/error").permitAll()
-                        .requestMatchers(HttpMethod.POST, "/imports", "/matrix").hasAnyRole("ADMIN", "MARKETER")
+                        .requestMatchers(HttpMethod.POST, "/imports", "/matrix", "/segments/*/refresh").hasAnyRole("ADMIN", "MARKETER")
                         // analysts read campaigns and their reports; the builder and every change are for marketers and admins
                         .requestMatchers(HttpMethod.POST, "/campaigns", "/campaigns/**").hasAnyRole("ADMIN", "MARKETER")
                         .requestMatchers("/campaigns/new", "/campaigns/*/edit").hasAnyRole("ADMIN", "MARKETER")

@@ -1,5 +1,6 @@
 package org.repeatsales.hub.console;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -13,7 +14,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Long operations started from the console (an import, a poll of a source) run here, so the page
+ * Long operations started from the console (an import, a poll of a source, a segment refresh) run here, so the page
  * that started them answers at once and shows their progress instead of hanging until they end.
  * Two threads: the store takes one ingest writer at a time anyway, the second keeps a poll from
  * waiting behind a large upload's reading.
@@ -34,6 +35,10 @@ class ConsoleTasks implements DisposableBean {
     private final Map<String, Boolean> polling = new ConcurrentHashMap<>();
     /** How the latest poll started here ended, by source id, until the hub restarts. */
     private final Map<String, PollOutcome> lastPolls = new ConcurrentHashMap<>();
+    /** Segment refreshes started here and not yet over: when each began. */
+    private final Map<Long, Instant> refreshing = new ConcurrentHashMap<>();
+    /** Why the latest refresh started here failed, by segment id, until the hub restarts or it is refreshed again. */
+    private final Map<Long, String> refreshFailures = new ConcurrentHashMap<>();
 
     ConsoleTasks(LiveSources sources) {
         this.sources = sources;
@@ -70,6 +75,44 @@ class ConsoleTasks implements DisposableBean {
             throw e;
         }
         return true;
+    }
+
+    /**
+     * Starts a refresh of the segment unless one started here is still running; false when it is.
+     * The refresh's own transaction hides its rows until it commits, so the page can only tell how
+     * long it has been running; its outcome is kept for the page to show afterwards.
+     */
+    boolean startRefresh(long segmentId, Runnable refresh) {
+        if (refreshing.putIfAbsent(segmentId, Instant.now()) != null) {
+            return false;
+        }
+        refreshFailures.remove(segmentId);
+        try {
+            run("refresh of segment " + segmentId, () -> {
+                try {
+                    refresh.run();
+                } catch (RuntimeException e) {
+                    refreshFailures.put(segmentId, e.getMessage() == null ? e.toString() : e.getMessage());
+                    throw e;
+                } finally {
+                    refreshing.remove(segmentId);
+                }
+            });
+        } catch (RuntimeException e) {
+            refreshing.remove(segmentId);
+            throw e;
+        }
+        return true;
+    }
+
+    /** When the running refresh of the segment started here began; null when none runs. */
+    Instant refreshingSince(long segmentId) {
+        return refreshing.get(segmentId);
+    }
+
+    /** Why the latest refresh started here failed; null when it succeeded or none ran. */
+    String refreshFailure(long segmentId) {
+        return refreshFailures.get(segmentId);
     }
 
     boolean polling(String sourceId) {

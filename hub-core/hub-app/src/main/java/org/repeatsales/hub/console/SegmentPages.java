@@ -7,6 +7,7 @@ import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.context.MessageSource;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -33,6 +35,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
@@ -48,8 +51,13 @@ class SegmentPages {
     private final DSLContext db;
     private final SegmentFigures figures;
     private final AuditLog audit;
+    private final ConsoleTasks tasks;
+    private final MessageSource messages;
 
-    SegmentPages(SegmentService segments, SegmentRefresher refresher, DSLContext db, SegmentFigures figures, AuditLog audit) {
+    SegmentPages(SegmentService segments, SegmentRefresher refresher, DSLContext db, SegmentFigures figures, AuditLog audit,
+                 ConsoleTasks tasks, MessageSource messages) {
+        this.tasks = tasks;
+        this.messages = messages;
         this.segments = segments;
         this.refresher = refresher;
         this.db = db;
@@ -171,12 +179,39 @@ class SegmentPages {
         model.addAttribute("window", window);
         model.addAttribute("windowTotal", windowTotal);
         model.addAttribute("canExport", ConsoleUser.seesContacts(who));
+        model.addAttribute("refreshingSince", tasks.refreshingSince(id));
+        model.addAttribute("refreshFailure", tasks.refreshFailure(id));
         cells.stream().filter(c -> c.code().equals(GOLDEN_CELL) && segment.strategy().equals(GOLDEN)).findFirst()
                 .ifPresent(golden -> model.addAttribute("golden", golden));
         if (segment.strategy().equals(ABC)) {
             model.addAttribute("pareto", ParetoChart.of(figures.pareto(id, window, asOf), thresholds(segment)));
         }
         return "segment";
+    }
+
+    /**
+     * Refreshes the segment in the background: on a large base a refresh takes longer than a page
+     * should wait, so the segment's page answers at once and follows it (marketers and admins only).
+     */
+    @PostMapping("/segments/{id}/refresh")
+    String refresh(@PathVariable long id, RedirectAttributes redirect) {
+        segments.get(id);
+        if (!tasks.startRefresh(id, () -> refresher.refresh(id, null))) {
+            redirect.addFlashAttribute("busy", true);
+        }
+        return "redirect:/segments/" + id;
+    }
+
+    /** What the segment's page asks while a refresh started here runs; {@code done} tells it to reload. */
+    @GetMapping(path = "/segments/{id}/refresh-progress", produces = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseBody
+    Map<String, Object> refreshProgress(@PathVariable long id, Locale locale) {
+        Instant since = tasks.refreshingSince(id);
+        if (since == null) {
+            return Map.of("done", true);
+        }
+        long seconds = Duration.between(since, Instant.now()).toSeconds();
+        return Map.of("done", false, "text", messages.getMessage("segment.refreshing", new Object[] {seconds}, locale));
     }
 
     static final String GOLDEN = "golden";

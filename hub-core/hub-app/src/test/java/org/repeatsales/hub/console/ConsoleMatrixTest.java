@@ -25,6 +25,7 @@ import org.repeatsales.hub.plugin.PluginRegistry;
 import org.repeatsales.hub.plugin.PluginState;
 import org.repeatsales.hub.plugin.TestPlugins;
 import org.repeatsales.hub.security.HubUsers;
+import org.repeatsales.hub.segment.SegmentService;
 import org.repeatsales.hub.security.Role;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
@@ -59,6 +60,9 @@ class ConsoleMatrixTest {
 
     @Autowired
     HubProperties hub;
+
+    @Autowired
+    SegmentService segments;
 
     @BeforeAll
     void baseAndPlugin(@TempDir Path work) throws IOException, InterruptedException {
@@ -113,6 +117,43 @@ class ConsoleMatrixTest {
         int status = mvc.perform(post("/matrix").session(analyst).param("_csrf", csrfOf(page))).andReturn().getResponse().getStatus();
 
         assertThat(status).isEqualTo(403);
+    }
+
+    @Test
+    void shouldRefreshASegmentInTheBackgroundWhileItsPageFollowsTheRefreshToTheEnd() throws Exception {
+        long id = segments.create("Цикл для пересчёта", "lifecycle", Map.of()).id();
+        MockHttpSession marketer = login("marketer2", "marketer2-pass");
+        String before = mvc.perform(get("/segments/" + id).session(marketer)).andReturn().getResponse().getContentAsString();
+        assertThat(before).contains("id=\"refresh\"").doesNotContain("id=\"refresh-progress\"");
+
+        MvcResult refresh = mvc.perform(post("/segments/" + id + "/refresh").session(marketer).param("_csrf", csrfOf(before))).andReturn();
+
+        assertThat(refresh.getResponse().getRedirectedUrl()).isEqualTo("/segments/" + id);
+        long deadline = System.currentTimeMillis() + 30_000;
+        String progress;
+        do {
+            progress = mvc.perform(get("/segments/" + id + "/refresh-progress").session(marketer)).andReturn().getResponse().getContentAsString();
+            assertThat(System.currentTimeMillis()).as("refresh finished: " + progress).isLessThan(deadline);
+            Thread.sleep(100);
+        } while (!progress.contains("\"done\":true"));
+        String after = mvc.perform(get("/segments/" + id).session(marketer)).andReturn().getResponse().getContentAsString();
+        assertThat(segments.get(id).refreshedAt()).isNotNull();
+        assertThat(after).doesNotContain("id=\"refresh-progress\"", "id=\"refresh-failure\"").contains("id=\"refresh\"");
+        assertThat(segments.summary(id).total()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldForbidAnalystToRefreshASegmentAndOfferHimNoButton() throws Exception {
+        long id = segments.create("Цикл аналитика", "lifecycle", Map.of()).id();
+        MockHttpSession analyst = login("analyst2", "analyst2-pass");
+        String page = mvc.perform(get("/segments/" + id).session(analyst)).andReturn().getResponse().getContentAsString();
+
+        int status = mvc.perform(post("/segments/" + id + "/refresh").session(analyst).param("_csrf", csrfOf(page)))
+                .andReturn().getResponse().getStatus();
+
+        assertThat(page).doesNotContain("id=\"refresh\"");
+        assertThat(status).isEqualTo(403);
+        assertThat(segments.get(id).refreshedAt()).isNull();
     }
 
     private MockHttpSession login(String username, String password) throws Exception {
