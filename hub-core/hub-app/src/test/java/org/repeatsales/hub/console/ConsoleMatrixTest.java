@@ -26,6 +26,11 @@ import org.repeatsales.hub.plugin.PluginState;
 import org.repeatsales.hub.plugin.TestPlugins;
 import org.repeatsales.hub.security.HubUsers;
 import org.repeatsales.hub.segment.SegmentService;
+import org.repeatsales.hub.segment.SegmentRefresher;
+import org.repeatsales.hub.consent.ConsentService;
+import org.repeatsales.hub.api.channel.Channel;
+import org.jooq.DSLContext;
+import java.time.Instant;
 import org.repeatsales.hub.security.Role;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
@@ -63,6 +68,15 @@ class ConsoleMatrixTest {
 
     @Autowired
     SegmentService segments;
+
+    @Autowired
+    SegmentRefresher refresher;
+
+    @Autowired
+    ConsentService consents;
+
+    @Autowired
+    DSLContext db;
 
     @BeforeAll
     void baseAndPlugin(@TempDir Path work) throws IOException, InterruptedException {
@@ -154,6 +168,29 @@ class ConsoleMatrixTest {
         assertThat(page).doesNotContain("id=\"refresh\"");
         assertThat(status).isEqualTo(403);
         assertThat(segments.get(id).refreshedAt()).isNull();
+    }
+
+    @Test
+    void shouldShowOnTheClientCardConsentsPerChannelSegmentHistoryAndMessagesReceived() throws Exception {
+        long client = db.resultQuery("select client_id from client_identity where kind = 'phone' and value = '+79163333333'")
+                .fetchSingle().get(0, Long.class);
+        consents.record(client, Channel.EMAIL, ConsentService.GIVEN, Instant.now().minusSeconds(3600), "api", "form 17", "vera@example.com");
+        consents.record(client, Channel.SMS, ConsentService.WITHDRAWN, Instant.now().minusSeconds(60), "api", "call", null);
+        long segment = segments.create("Цикл для карточки", "lifecycle", Map.of()).id();
+        refresher.refresh(segment, null);
+        long campaign = db.resultQuery("insert into campaign (name, definition, schedule_kind) values ('Весенняя скидка', '{}', 'manual')"
+                + " returning id").fetchSingle().get(0, Long.class);
+        long run = db.resultQuery("insert into campaign_run (campaign_id, slot, state, definition) values (?, now(), 'finished', '{}')"
+                + " returning id", campaign).fetchSingle().get(0, Long.class);
+        db.execute("insert into delivery (run_id, client_id, status, channel, sent_at) values (?, ?, 'delivered', 'EMAIL', now())", run, client);
+        MockHttpSession marketer = login("marketer2", "marketer2-pass");
+
+        String card = mvc.perform(get("/clients/" + client).session(marketer)).andReturn().getResponse().getContentAsString();
+
+        assertThat(card).contains("id=\"consents\"", "data-channel=\"EMAIL\" data-state=\"given\"",
+                "data-channel=\"SMS\" data-state=\"withdrawn\"");
+        assertThat(card).contains("id=\"segment-history\"", "Цикл для карточки", "new-sleeping");
+        assertThat(card).contains("id=\"messages\"", "Весенняя скидка", "delivered");
     }
 
     private MockHttpSession login(String username, String password) throws Exception {
