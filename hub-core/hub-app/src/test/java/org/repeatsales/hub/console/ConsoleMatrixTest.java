@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +79,7 @@ class ConsoleMatrixTest {
     @BeforeAll
     void baseAndPlugin(@TempDir Path work) throws IOException, InterruptedException {
         Path csv = work.resolve("base.csv");
-        Files.writeString(csv, "Дата;Номер чека;Покупатель;Телефон;E-mail;Номенклатура;Количество;Цена;Сумма\n"
+        Files.writeString(csv, ConsoleSessions.SALES_HEADER
                 + row(5, "A-1", "Анна Белова", "89161111111", "anna@example.com", 1000)
                 + row(40, "B-1", "Борис Ветров", "89162222222", "boris@example.com", 700)
                 + row(50, "B-2", "Борис Ветров", "89162222222", "boris@example.com", 300)
@@ -194,12 +192,7 @@ class ConsoleMatrixTest {
     }
 
     private MockHttpSession login(String username, String password) throws Exception {
-        MockHttpSession session = new MockHttpSession();
-        String form = mvc.perform(get("/login").session(session)).andReturn().getResponse().getContentAsString();
-        MvcResult result = mvc.perform(post("/login").session(session)
-                .param("username", username).param("password", password).param("_csrf", csrfOf(form))).andReturn();
-        assertThat(result.getResponse().getRedirectedUrl()).isEqualTo("/");
-        return session;
+        return ConsoleSessions.login(mvc, username, password);
     }
 
     private static String csrfOf(String html) {
@@ -209,7 +202,6 @@ class ConsoleMatrixTest {
     }
 
     private String row(int daysAgo, String number, String name, String phone, String email, int amount) {
-        String date = LocalDate.now(hub.timezone()).minusDays(daysAgo).format(DateTimeFormatter.ofPattern("dd.MM.yyyy"));
-        return date + " 12:00;" + number + ";" + name + ";" + phone + ";" + email + ";Товар;1;" + amount + ";" + amount + "\n";
+        return ConsoleSessions.sale(hub.timezone(), daysAgo, number, name, phone, email, amount);
     }
 }
