@@ -1,6 +1,8 @@
 package org.repeatsales.hub.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.repeatsales.hub.console.ConsoleSessions.SALES_HEADER;
+import static org.repeatsales.hub.console.ConsoleSessions.sale;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
@@ -14,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +59,6 @@ import org.springframework.test.context.DynamicPropertySource;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
 
-    private static final String HEADER = "Дата;Номер чека;Покупатель;Телефон;E-mail;Номенклатура;Количество;Цена;Сумма\n";
     // only a bound on waiting: a loaded 2-core CI machine may take long to poll or refresh
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final String SOURCE = "onec-e2e";
@@ -122,12 +121,12 @@ class ConsoleBrowserTest {
     @BeforeAll
     void hubWithBaseAndBrowser(@TempDir Path work) throws Exception {
         Path csv = work.resolve("base.csv");
-        Files.writeString(csv, HEADER
-                + row(5, "A-1", "Анна Белова", "89161111111", "anna@example.com", 1000)
-                + row(40, "B-1", "Борис Ветров", "89162222222", "boris@example.com", 700)
-                + row(50, "B-2", "Борис Ветров", "89162222222", "boris@example.com", 300)
-                + row(60, "B-3", "Борис Ветров", "89162222222", "boris@example.com", 500)
-                + row(200, "C-1", "Вера Громова", "89163333333", "vera@example.com", 400), StandardCharsets.UTF_8);
+        Files.writeString(csv, SALES_HEADER
+                + sale(hub.timezone(), 5, "A-1", "Анна Белова", "89161111111", "anna@example.com", 1000)
+                + sale(hub.timezone(), 40, "B-1", "Борис Ветров", "89162222222", "boris@example.com", 700)
+                + sale(hub.timezone(), 50, "B-2", "Борис Ветров", "89162222222", "boris@example.com", 300)
+                + sale(hub.timezone(), 60, "B-3", "Борис Ветров", "89162222222", "boris@example.com", 500)
+                + sale(hub.timezone(), 200, "C-1", "Вера Громова", "89163333333", "vera@example.com", 400), StandardCharsets.UTF_8);
         assertThat(imports.importFile(new ImportService.ImportRequest(csv, "base.csv", "test", null, null)).inserted()).isEqualTo(5);
         users.create("marketer-e2e", "marketer-e2e-pass", Role.MARKETER);
         users.create("analyst-e2e", "analyst-e2e-pass", Role.ANALYST);
@@ -214,8 +213,8 @@ class ConsoleBrowserTest {
     @Order(40)
     void shouldUploadSalesFileAndShowTheRunReport(@TempDir Path work) throws IOException {
         Path file = work.resolve("new-sales.csv");
-        Files.writeString(file, HEADER
-                + row(3, "D-1", "Галина Дронова", "89164444444", "galina@example.com", 800)
+        Files.writeString(file, SALES_HEADER
+                + sale(hub.timezone(), 3, "D-1", "Галина Дронова", "89164444444", "galina@example.com", 800)
                 + "не дата;D-2;Галина Дронова;89164444444;galina@example.com;Товар;1;100;100\n", StandardCharsets.UTF_8);
         browser.logIn("marketer-e2e", "marketer-e2e-pass");
         browser.go("/imports");
@@ -335,7 +334,7 @@ class ConsoleBrowserTest {
     @Order(100)
     void shouldGoFromUploadThroughMatrixCellToADryRunCampaignAndItsReport(@TempDir Path work) throws IOException {
         Path file = work.resolve("more-sales.csv");
-        Files.writeString(file, HEADER + row(2, "E-1", "Дмитрий Ершов", "89165555555", "dmitry@example.com", 900), StandardCharsets.UTF_8);
+        Files.writeString(file, SALES_HEADER + sale(hub.timezone(), 2, "E-1", "Дмитрий Ершов", "89165555555", "dmitry@example.com", 900), StandardCharsets.UTF_8);
         browser.logIn("marketer-e2e", "marketer-e2e-pass");
         browser.go("/imports");
         browser.find("#upload input[type=file]").sendKeys(file.toAbsolutePath().toString());
@@ -401,8 +400,4 @@ class ConsoleBrowserTest {
         }
     }
 
-    private String row(int daysAgo, String number, String name, String phone, String email, int amount) {
-        String date = LocalDate.now(hub.timezone()).minusDays(daysAgo).format(DateTimeFormatter.ofPattern("dd.MM.yyyy"));
-        return date + " 12:00;" + number + ";" + name + ";" + phone + ";" + email + ";Товар;1;" + amount + ";" + amount + "\n";
-    }
 }

@@ -41,7 +41,12 @@ final class ConsoleSessions {
 
     /** One line of a sales file in the shops' CSV layout, dated {@code daysAgo} in the business's zone. */
     static String sale(ZoneId zone, int daysAgo, String number, String name, String phone, String email, int amount) {
+        return sale(zone, daysAgo, "12:00", number, name, phone, email, amount);
+    }
+
+    /** The same at a time of day ({@code HH:mm}), for receipts of one day whose order matters. */
+    static String sale(ZoneId zone, int daysAgo, String time, String number, String name, String phone, String email, int amount) {
         String date = LocalDate.now(zone).minusDays(daysAgo).format(DateTimeFormatter.ofPattern("dd.MM.yyyy"));
-        return date + " 12:00;" + number + ";" + name + ";" + phone + ";" + email + ";Товар;1;" + amount + ";" + amount + "\n";
+        return date + " " + time + ";" + number + ";" + name + ";" + phone + ";" + email + ";Товар;1;" + amount + ";" + amount + "\n";
     }
 }

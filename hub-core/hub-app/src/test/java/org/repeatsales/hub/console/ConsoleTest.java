@@ -1,6 +1,10 @@
 package org.repeatsales.hub.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.repeatsales.hub.console.ConsoleSessions.SALES_HEADER;
+import static org.repeatsales.hub.console.ConsoleSessions.csrf;
+import static org.repeatsales.hub.console.ConsoleSessions.login;
+import static org.repeatsales.hub.console.ConsoleSessions.sale;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
@@ -9,8 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -44,8 +46,6 @@ import org.springframework.test.web.servlet.MvcResult;
 @AutoConfigureMockMvc
 class ConsoleTest {
 
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-    private static final String HEADER = "Дата;Номер чека;Покупатель;Телефон;E-mail;Номенклатура;Количество;Цена;Сумма\n";
 
     @Autowired
     MockMvc mvc;
@@ -82,13 +82,13 @@ class ConsoleTest {
             return;
         }
         Path csv = dir.resolve("base.csv");
-        Files.writeString(csv, HEADER
-                + row(400, "10:00", "A-1", "Анна Белова", "89161111111", "anna@example.com", 1000)
-                + row(20, "10:00", "A-2", "Анна Белова", "89161111111", "anna@example.com", 2000)
-                + row(500, "10:00", "B-1", "Борис Ветров", "89162222222", "boris@example.com", 3000)
-                + row(30, "10:00", "C-1", "Вера Громова", "89163333333", "vera@example.com", 1500)
-                + row(30, "15:00", "C-2", "Вера Громова", "89163333333", "vera@example.com", 500)
-                + row(100, "10:00", "D-1", "Галина Дронова", "89164444444", "galina@example.com", 800),
+        Files.writeString(csv, SALES_HEADER
+                + sale(hub.timezone(), 400, "10:00", "A-1", "Анна Белова", "89161111111", "anna@example.com", 1000)
+                + sale(hub.timezone(), 20, "10:00", "A-2", "Анна Белова", "89161111111", "anna@example.com", 2000)
+                + sale(hub.timezone(), 500, "10:00", "B-1", "Борис Ветров", "89162222222", "boris@example.com", 3000)
+                + sale(hub.timezone(), 30, "10:00", "C-1", "Вера Громова", "89163333333", "vera@example.com", 1500)
+                + sale(hub.timezone(), 30, "15:00", "C-2", "Вера Громова", "89163333333", "vera@example.com", 500)
+                + sale(hub.timezone(), 100, "10:00", "D-1", "Галина Дронова", "89164444444", "galina@example.com", 800),
                 StandardCharsets.UTF_8);
         var report = imports.importFile(new ImportService.ImportRequest(csv, "base.csv", "test", null, null));
         assertThat(report.inserted()).as(report.toText()).isEqualTo(6);
@@ -138,7 +138,7 @@ class ConsoleTest {
 
     @Test
     void shouldShowDashboardFiguresOfImportedBase() throws Exception {
-        MockHttpSession admin = login("admin", "test-admin-password");
+        MockHttpSession admin = login(mvc, "admin", "test-admin-password");
 
         String page = mvc.perform(get("/").session(admin)).andReturn().getResponse().getContentAsString();
 
@@ -155,7 +155,7 @@ class ConsoleTest {
 
     @Test
     void shouldShowDashboardInEnglishWhenAsked() throws Exception {
-        MockHttpSession analyst = login("analyst1", "analyst1-pass");
+        MockHttpSession analyst = login(mvc, "analyst1", "analyst1-pass");
 
         String english = mvc.perform(get("/").param("lang", "en").session(analyst)).andReturn().getResponse().getContentAsString();
         String stillEnglish = mvc.perform(get("/").session(analyst)).andReturn().getResponse().getContentAsString();
@@ -167,7 +167,7 @@ class ConsoleTest {
     @Test
     void shouldMaskContactsForAnalystOnMemberList() throws Exception {
         long segment = everyBuyer();
-        MockHttpSession analyst = login("analyst1", "analyst1-pass");
+        MockHttpSession analyst = login(mvc, "analyst1", "analyst1-pass");
 
         String page = mvc.perform(get("/segments/" + segment + "/members").session(analyst)).andReturn().getResponse().getContentAsString();
 
@@ -178,7 +178,7 @@ class ConsoleTest {
     @Test
     void shouldShowContactsToMarketerOnMemberList() throws Exception {
         long segment = everyBuyer();
-        MockHttpSession marketer = login("marketer1", "marketer1-pass");
+        MockHttpSession marketer = login(mvc, "marketer1", "marketer1-pass");
 
         String page = mvc.perform(get("/segments/" + segment + "/members").session(marketer)).andReturn().getResponse().getContentAsString();
 
@@ -188,7 +188,7 @@ class ConsoleTest {
     @Test
     void shouldMaskContactsForAnalystOnClientCard() throws Exception {
         long anna = clients.search(null, null, "Анна", 0, 1).items().get(0).id();
-        MockHttpSession analyst = login("analyst1", "analyst1-pass");
+        MockHttpSession analyst = login(mvc, "analyst1", "analyst1-pass");
 
         String card = mvc.perform(get("/clients/" + anna).session(analyst)).andReturn().getResponse().getContentAsString();
 
@@ -198,7 +198,7 @@ class ConsoleTest {
 
     @Test
     void shouldOfferToCreateLifecycleSegmentWhenThereIsNone() throws Exception {
-        MockHttpSession marketer = login("marketer1", "marketer1-pass");
+        MockHttpSession marketer = login(mvc, "marketer1", "marketer1-pass");
 
         String page = mvc.perform(get("/matrix").session(marketer)).andReturn().getResponse().getContentAsString();
 
@@ -207,11 +207,11 @@ class ConsoleTest {
 
     @Test
     void shouldListRejectedRowsOfAnUploadWithLineAndReason() throws Exception {
-        MockHttpSession marketer = login("marketer1", "marketer1-pass");
+        MockHttpSession marketer = login(mvc, "marketer1", "marketer1-pass");
         MockMultipartFile file = new MockMultipartFile("file", "bad.csv", "text/csv",
-                (HEADER + "не дата;X-1;Ирина;89165550000;ira@example.com;Крем;1;500;500\n").getBytes(StandardCharsets.UTF_8));
+                (SALES_HEADER + "не дата;X-1;Ирина;89165550000;ira@example.com;Крем;1;500;500\n").getBytes(StandardCharsets.UTF_8));
 
-        MvcResult upload = mvc.perform(multipart("/imports").file(file).session(marketer).param("_csrf", csrf(marketer, "/imports"))).andReturn();
+        MvcResult upload = mvc.perform(multipart("/imports").file(file).session(marketer).param("_csrf", csrf(mvc, marketer, "/imports"))).andReturn();
         String runPage = upload.getResponse().getRedirectedUrl();
         awaitImportDone(marketer, runPage);
         String run = mvc.perform(get(runPage).session(marketer)).andReturn().getResponse().getContentAsString();
@@ -223,15 +223,15 @@ class ConsoleTest {
 
     @Test
     void shouldAnswerUploadAtOnceWithTheRunPageFollowingItsProgress() throws Exception {
-        MockHttpSession marketer = login("marketer1", "marketer1-pass");
+        MockHttpSession marketer = login(mvc, "marketer1", "marketer1-pass");
         // every row rejected (no date), so the base the other tests count stays as it is
-        StringBuilder rows = new StringBuilder(HEADER);
+        StringBuilder rows = new StringBuilder(SALES_HEADER);
         for (int i = 0; i < 400; i++) {
             rows.append("без даты;P-").append(i).append(";Покупатель;89170000000;;Товар;1;100;100\n");
         }
         MockMultipartFile file = new MockMultipartFile("file", "many.csv", "text/csv", rows.toString().getBytes(StandardCharsets.UTF_8));
 
-        MvcResult upload = mvc.perform(multipart("/imports").file(file).session(marketer).param("_csrf", csrf(marketer, "/imports"))).andReturn();
+        MvcResult upload = mvc.perform(multipart("/imports").file(file).session(marketer).param("_csrf", csrf(mvc, marketer, "/imports"))).andReturn();
         String runPage = upload.getResponse().getRedirectedUrl();
         String progress = mvc.perform(get(runPage + "/progress").session(marketer)).andReturn().getResponse().getContentAsString();
         awaitImportDone(marketer, runPage);
@@ -243,9 +243,9 @@ class ConsoleTest {
 
     @Test
     void shouldShowAdminPagesToAdminOnly() throws Exception {
-        MockHttpSession admin = login("admin", "test-admin-password");
-        MockHttpSession marketer = login("marketer1", "marketer1-pass");
-        MockHttpSession analyst = login("analyst1", "analyst1-pass");
+        MockHttpSession admin = login(mvc, "admin", "test-admin-password");
+        MockHttpSession marketer = login(mvc, "marketer1", "marketer1-pass");
+        MockHttpSession analyst = login(mvc, "analyst1", "analyst1-pass");
 
         for (String page : List.of("/sources", "/plugins", "/channels")) {
             assertThat(mvc.perform(get(page).session(admin)).andReturn().getResponse().getStatus()).as(page + " admin").isEqualTo(200);
@@ -261,11 +261,11 @@ class ConsoleTest {
 
     @Test
     void shouldShowUploadedBrokenPluginAsFailedWithItsReason() throws Exception {
-        MockHttpSession admin = login("admin", "test-admin-password");
+        MockHttpSession admin = login(mvc, "admin", "test-admin-password");
         MockMultipartFile broken = new MockMultipartFile("file", "broken-console.zip", "application/zip",
                 "not a zip at all".getBytes(StandardCharsets.UTF_8));
 
-        MvcResult upload = mvc.perform(multipart("/plugins").file(broken).session(admin).param("_csrf", csrf(admin, "/plugins"))).andReturn();
+        MvcResult upload = mvc.perform(multipart("/plugins").file(broken).session(admin).param("_csrf", csrf(mvc, admin, "/plugins"))).andReturn();
         String page = mvc.perform(get("/plugins").session(admin).flashAttrs(upload.getFlashMap())).andReturn().getResponse().getContentAsString();
 
         assertThat(upload.getResponse().getRedirectedUrl()).isEqualTo("/plugins");
@@ -274,13 +274,13 @@ class ConsoleTest {
 
     @Test
     void shouldDeletePluginFileFromItsPage() throws Exception {
-        MockHttpSession admin = login("admin", "test-admin-password");
+        MockHttpSession admin = login(mvc, "admin", "test-admin-password");
         MockMultipartFile broken = new MockMultipartFile("file", "to-delete.zip", "application/zip", "junk".getBytes(StandardCharsets.UTF_8));
-        mvc.perform(multipart("/plugins").file(broken).session(admin).param("_csrf", csrf(admin, "/plugins"))).andReturn();
+        mvc.perform(multipart("/plugins").file(broken).session(admin).param("_csrf", csrf(mvc, admin, "/plugins"))).andReturn();
         assertThat(mvc.perform(get("/plugins").session(admin)).andReturn().getResponse().getContentAsString())
                 .contains("data-plugin=\"to-delete.zip\"");
 
-        MvcResult delete = mvc.perform(post("/plugins/to-delete.zip/delete").session(admin).param("_csrf", csrf(admin, "/plugins"))).andReturn();
+        MvcResult delete = mvc.perform(post("/plugins/to-delete.zip/delete").session(admin).param("_csrf", csrf(mvc, admin, "/plugins"))).andReturn();
         String page = mvc.perform(get("/plugins").session(admin)).andReturn().getResponse().getContentAsString();
 
         assertThat(delete.getResponse().getRedirectedUrl()).isEqualTo("/plugins");
@@ -289,7 +289,7 @@ class ConsoleTest {
 
     @Test
     void shouldShowAdminPagesInEnglishWhenAsked() throws Exception {
-        MockHttpSession admin = login("admin", "test-admin-password");
+        MockHttpSession admin = login(mvc, "admin", "test-admin-password");
 
         String plugins = mvc.perform(get("/plugins").param("lang", "en").session(admin)).andReturn().getResponse().getContentAsString();
         String channels = mvc.perform(get("/channels").session(admin)).andReturn().getResponse().getContentAsString();
@@ -300,8 +300,8 @@ class ConsoleTest {
 
     @Test
     void shouldRefuseAdminActionsToMarketer() throws Exception {
-        MockHttpSession marketer = login("marketer1", "marketer1-pass");
-        String token = csrf(marketer, "/");
+        MockHttpSession marketer = login(mvc, "marketer1", "marketer1-pass");
+        String token = csrf(mvc, marketer, "/");
 
         int poll = mvc.perform(post("/sources/onec/poll").session(marketer).param("_csrf", token)).andReturn().getResponse().getStatus();
         int disable = mvc.perform(post("/plugins/lifecycle/disable").session(marketer).param("_csrf", token)).andReturn().getResponse().getStatus();
@@ -313,7 +313,7 @@ class ConsoleTest {
 
     @Test
     void shouldSayNoSourcesAreConfiguredWhenThereAreNone() throws Exception {
-        MockHttpSession admin = login("admin", "test-admin-password");
+        MockHttpSession admin = login(mvc, "admin", "test-admin-password");
 
         String page = mvc.perform(get("/sources").session(admin)).andReturn().getResponse().getContentAsString();
 
@@ -323,8 +323,8 @@ class ConsoleTest {
     @Test
     void shouldExportSegmentCsvToMarketerButNotToAnalyst() throws Exception {
         long segment = everyBuyer();
-        MockHttpSession marketer = login("marketer1", "marketer1-pass");
-        MockHttpSession analyst = login("analyst1", "analyst1-pass");
+        MockHttpSession marketer = login(mvc, "marketer1", "marketer1-pass");
+        MockHttpSession analyst = login(mvc, "analyst1", "analyst1-pass");
 
         MvcResult csv = mvc.perform(get("/segments/" + segment + "/members.csv").session(marketer)).andReturn();
         csv.getAsyncResult();
@@ -341,12 +341,12 @@ class ConsoleTest {
 
     @Test
     void shouldForbidUploadToAnalyst() throws Exception {
-        MockHttpSession analyst = login("analyst1", "analyst1-pass");
-        MockMultipartFile file = new MockMultipartFile("file", "x.csv", "text/csv", HEADER.getBytes(StandardCharsets.UTF_8));
+        MockHttpSession analyst = login(mvc, "analyst1", "analyst1-pass");
+        MockMultipartFile file = new MockMultipartFile("file", "x.csv", "text/csv", SALES_HEADER.getBytes(StandardCharsets.UTF_8));
         String page = mvc.perform(get("/imports").session(analyst)).andReturn().getResponse().getContentAsString();
 
         assertThat(page).doesNotContain("id=\"upload\"");
-        int status = mvc.perform(multipart("/imports").file(file).session(analyst).param("_csrf", csrf(analyst, "/")))
+        int status = mvc.perform(multipart("/imports").file(file).session(analyst).param("_csrf", csrf(mvc, analyst, "/")))
                 .andReturn().getResponse().getStatus();
 
         assertThat(status).isEqualTo(403);
@@ -354,9 +354,9 @@ class ConsoleTest {
 
     @Test
     void shouldLogOutAndAskForLoginAgain() throws Exception {
-        MockHttpSession marketer = login("marketer1", "marketer1-pass");
+        MockHttpSession marketer = login(mvc, "marketer1", "marketer1-pass");
 
-        MvcResult logout = mvc.perform(post("/logout").session(marketer).param("_csrf", csrf(marketer, "/"))).andReturn();
+        MvcResult logout = mvc.perform(post("/logout").session(marketer).param("_csrf", csrf(mvc, marketer, "/"))).andReturn();
         MvcResult after = mvc.perform(get("/").session(marketer)).andReturn();
 
         assertThat(logout.getResponse().getRedirectedUrl()).isEqualTo("/login?logout");
@@ -373,13 +373,6 @@ class ConsoleTest {
         assertThat(attempt("guessed1", "guessed1-pass")).isEqualTo("/login?locked");
     }
 
-    private MockHttpSession login(String username, String password) throws Exception {
-        MockHttpSession session = new MockHttpSession();
-        MvcResult result = mvc.perform(post("/login").session(session)
-                .param("username", username).param("password", password).param("_csrf", csrf(session, "/login"))).andReturn();
-        assertThat(result.getResponse().getRedirectedUrl()).as("login of " + username).isEqualTo("/");
-        return session;
-    }
 
     private void awaitImportDone(MockHttpSession session, String runPage) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
@@ -392,17 +385,10 @@ class ConsoleTest {
     private String attempt(String username, String password) throws Exception {
         MockHttpSession session = new MockHttpSession();
         return mvc.perform(post("/login").session(session)
-                        .param("username", username).param("password", password).param("_csrf", csrf(session, "/login")))
+                        .param("username", username).param("password", password).param("_csrf", csrf(mvc, session, "/login")))
                 .andReturn().getResponse().getRedirectedUrl();
     }
 
-    /** The token the page's own form carries, as a browser would send it back. */
-    private String csrf(MockHttpSession session, String page) throws Exception {
-        String html = mvc.perform(get(page).session(session)).andReturn().getResponse().getContentAsString();
-        Matcher m = CSRF.matcher(html);
-        assertThat(m.find()).as("a CSRF field on " + page).isTrue();
-        return m.group(1);
-    }
 
     private long everyBuyer() {
         var segment = segments.create("Все покупатели", "rules",
@@ -419,10 +405,6 @@ class ConsoleTest {
         }
     }
 
-    private String row(int daysAgo, String time, String number, String name, String phone, String email, int amount) {
-        String date = LocalDate.now(hub.timezone()).minusDays(daysAgo).format(DateTimeFormatter.ofPattern("dd.MM.yyyy"));
-        return date + " " + time + ";" + number + ";" + name + ";" + phone + ";" + email + ";Товар;1;" + amount + ";" + amount + "\n";
-    }
 
     private static long sum(String html, String attribute) {
         Matcher m = Pattern.compile(attribute + "=\"(\\d+)\"").matcher(html);
