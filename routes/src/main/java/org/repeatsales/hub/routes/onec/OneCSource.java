@@ -172,8 +172,8 @@ public final class OneCSource extends SinglePollSource {
         });
         Lookups lookups = new Lookups(authorization, catalogRequests);
         stages.execute(() -> readPages(from, authorization, read, times));
-        stages.execute(() -> lookUpPages(lookups, read, looked, times));
-        stages.execute(() -> mapPages(looked, mapped, times));
+        stages.execute(() -> stage(read, looked, parsed -> lookUp(lookups, parsed, times)));
+        stages.execute(() -> stage(looked, mapped, withCatalog -> map(withCatalog, times)));
         Pending pending = new Pending();
         try {
             while (true) {
@@ -289,20 +289,21 @@ public final class OneCSource extends SinglePollSource {
         }
     }
 
-    /** The lookup thread: the counterparties and items each page names, in batched catalog requests. */
-    private void lookUpPages(Lookups lookups, BlockingQueue<Handoff<Parsed>> in, BlockingQueue<Handoff<Looked>> out,
-                             StageTimes times) {
+    /** What a middle stage of the pipeline does to each page. */
+    private interface StageWork<I, O> {
+        O apply(I page) throws Exception;
+    }
+
+    /** A middle stage: takes pages until the end or a failure, which it hands on; its own failure ends the poll. */
+    private static <I, O> void stage(BlockingQueue<Handoff<I>> in, BlockingQueue<Handoff<O>> out, StageWork<I, O> work) {
         try {
             while (true) {
-                Handoff<Parsed> next = in.take();
+                Handoff<I> next = in.take();
                 if (next.page() == null) {
                     out.put(Handoff.end(next.failure()));
                     return;
                 }
-                long started = System.nanoTime();
-                PageCatalog catalog = lookups.prefetch(mapper.references(next.page().root()));
-                times.lookupNanos += System.nanoTime() - started;
-                out.put(Handoff.of(new Looked(next.page(), catalog)));
+                out.put(Handoff.of(work.apply(next.page())));
             }
         } catch (InterruptedException e) {
             // the poll stopped and waits for nothing more
@@ -311,32 +312,26 @@ public final class OneCSource extends SinglePollSource {
         }
     }
 
-    /** The map thread: each page mapped with the catalog entries looked up for it. */
-    private void mapPages(BlockingQueue<Handoff<Looked>> in, BlockingQueue<Handoff<Fetched>> out, StageTimes times) {
+    /** The lookup thread's work: the counterparties and items a page names, in batched catalog requests. */
+    private Looked lookUp(Lookups lookups, Parsed page, StageTimes times) throws SourceException, InterruptedException {
+        long started = System.nanoTime();
+        PageCatalog catalog = lookups.prefetch(mapper.references(page.root()));
+        times.lookupNanos += System.nanoTime() - started;
+        return new Looked(page, catalog);
+    }
+
+    /** The map thread's work: a page mapped with the catalog entries looked up for it. */
+    private Fetched map(Looked looked, StageTimes times) throws SourceException {
+        Parsed page = looked.parsed();
+        long started = System.nanoTime();
+        OneCDocumentMapper.Page result;
         try {
-            while (true) {
-                Handoff<Looked> next = in.take();
-                if (next.page() == null) {
-                    out.put(Handoff.end(next.failure()));
-                    return;
-                }
-                Parsed page = next.page().parsed();
-                PageCatalog catalog = next.page().catalog();
-                long started = System.nanoTime();
-                OneCDocumentMapper.Page result;
-                try {
-                    result = mapper.map(page.root(), catalog::buyer, catalog::item, this::storedInThisVersion);
-                } catch (OneCDocumentMapper.MalformedException e) {
-                    throw malformed(page.page(), e.getMessage(), page.raw(settings.entitySet()), e);
-                }
-                times.mapNanos += System.nanoTime() - started;
-                out.put(Handoff.of(new Fetched(page.page(), page.root(), result)));
-            }
-        } catch (InterruptedException e) {
-            // the poll stopped and waits for nothing more
-        } catch (Throwable e) {
-            handOver(out, Handoff.end(e));
+            result = mapper.map(page.root(), looked.catalog()::buyer, looked.catalog()::item, this::storedInThisVersion);
+        } catch (OneCDocumentMapper.MalformedException e) {
+            throw malformed(page.page(), e.getMessage(), page.raw(settings.entitySet()), e);
         }
+        times.mapNanos += System.nanoTime() - started;
+        return new Fetched(page.page(), page.root(), result);
     }
 
     /** Hands a stage's failure on; if the poll stopped meanwhile, nobody waits for it. */
