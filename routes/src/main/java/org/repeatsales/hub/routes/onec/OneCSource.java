@@ -401,7 +401,7 @@ public final class OneCSource extends SinglePollSource {
             String version = mapper.dataVersion(doc);
             String date = doc.path(settings.fields().date()).asText("");
             if (key != null && version != null && date.length() >= 19) {
-                found.add(new SourceStore.DocumentVersion(key, version, LocalDateTime.parse(date.substring(0, 19))));
+                found.add(new SourceStore.DocumentVersion(key, version, OneCDocumentMapper.dateTime(date.substring(0, 19))));
             }
         }
         return found;
