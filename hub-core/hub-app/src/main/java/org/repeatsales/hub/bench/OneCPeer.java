@@ -78,9 +78,9 @@ public final class OneCPeer {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heapMb + "m");
         String classPath = System.getProperty("java.class.path");
-        if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+        if (OneCPeer.class.getClassLoader().getClass().getName().startsWith("org.springframework.boot.loader")) {
             command.addAll(List.of("-jar", classPath)); // the executable jar, as bin/hub runs it
-        } else {
+        } else { // tests and IDEs: the same classes, the same entry point
             command.addAll(List.of("-cp", classPath, org.repeatsales.hub.HubApplication.class.getName()));
         }
         command.addAll(List.of(COMMAND, Integer.toString(documents), Integer.toString(counterparties), Long.toString(seed)));
@@ -95,6 +95,10 @@ public final class OneCPeer {
 
     int port() {
         return port;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Requests for document pages and for catalogs served so far, and the bytes of the answers it remembers. */
