@@ -23,11 +23,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The live-source benchmark: a 1C base of 100,000 generated sales documents (counterparties,
- * goods lines from a catalog, services) served by WireMock through the standard OData interface,
- * polled by the hub's real 1C source into an empty store, beside the file import of the same
- * receipts as a 1C retail CSV (the reference), both in one run on one fresh embedded PostgreSQL
- * (emptied between the two). Prints receipts, lines, seconds, rates and the ratio of the times.
- * Run with the heap capped: {@code bin/hub bench-sources} uses -Xmx512m.
+ * goods lines from a catalog, services) served through the standard OData interface by a peer
+ * process of its own ({@link OneCPeer}, as a real 1C runs on its own server), polled by the hub's
+ * real 1C source into an empty store, beside the file import of the same receipts as a 1C retail
+ * CSV (the reference), both in one run on one fresh embedded PostgreSQL. Each channel runs once
+ * untimed, then once timed, the store emptied before each run. Prints receipts, lines, seconds,
+ * rates and the ratio of the timed runs. Run with the heap capped: {@code bin/hub bench-sources}
+ * uses -Xmx512m (the peer has its own heap).
  *
  * <p>Options: {@code --documents N}, {@code --counterparties N}, {@code --page-size N} (the
  * source's $top), {@code --dir PATH} (work folder, default target/bench-sources).
