@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.repeatsales.hub.bench.CampaignBenchmark;
 import org.repeatsales.hub.bench.DispatchBenchmark;
 import org.repeatsales.hub.bench.ImportBenchmark;
+import org.repeatsales.hub.bench.OneCPeer;
 import org.repeatsales.hub.bench.SegmentBenchmark;
 import org.repeatsales.hub.bench.SourceBenchmark;
 import org.springframework.boot.SpringApplication;
@@ -34,6 +35,10 @@ public class HubApplication {
         }
         if (args.length > 0 && args[0].equals("bench-sources")) {
             SourceBenchmark.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals(OneCPeer.COMMAND)) { // the 1C base bench-sources polls, in a process of its own
+            OneCPeer.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && args[0].equals("bench-segments")) {

@@ -47,7 +47,10 @@ public final class OneCODataSimulator implements ResponseDefinitionTransformerV2
     private final Map<String, Map<String, String>> catalogs = new ConcurrentHashMap<>();
     private final Map<Integer, Runnable> beforePage = new ConcurrentHashMap<>();
     private final AtomicInteger documentRequests = new AtomicInteger();
+    private final AtomicInteger catalogRequests = new AtomicInteger();
     private volatile Generated generated;
+    /** Answers already rendered, by request URL; null unless {@link #rememberAnswers()} was called. */
+    private volatile Map<String, byte[]> answers;
 
     /**
      * Documents rendered on demand instead of kept (the benchmark's 100,000 would not fit a small
@@ -60,6 +63,21 @@ public final class OneCODataSimulator implements ResponseDefinitionTransformerV2
         String date(int i);
 
         String json(int i);
+    }
+
+    /**
+     * From now on answers each request URL with the bytes it answered the first time: a base that
+     * no longer changes (the benchmark's) then costs a lookup per request, not a rendering, the way
+     * a real 1C's cost stays on its own server. Not for a base that changes while it serves.
+     */
+    public void rememberAnswers() {
+        answers = new ConcurrentHashMap<>();
+    }
+
+    /** Bytes of the answers remembered so far (0 when answers are not remembered). */
+    public long rememberedBytes() {
+        Map<String, byte[]> known = answers;
+        return known == null ? 0 : known.values().stream().mapToLong(b -> b.length).sum();
     }
 
     /** Serves {@code documents} instead of the documents put one by one. */
@@ -135,6 +153,10 @@ public final class OneCODataSimulator implements ResponseDefinitionTransformerV2
         return documentRequests.get();
     }
 
+    public int catalogRequests() {
+        return catalogRequests.get();
+    }
+
     @Override
     public ResponseDefinition transform(ServeEvent event) {
         Request request = event.getRequest();
@@ -143,7 +165,25 @@ public final class OneCODataSimulator implements ResponseDefinitionTransformerV2
             return event.getResponseDefinition();
         }
         String set = path.substring(root.length());
-        if (set.equals(documentSet)) {
+        boolean document = set.equals(documentSet);
+        if (document) {
+            documentRequests.incrementAndGet();
+        } else {
+            catalogRequests.incrementAndGet();
+        }
+        Map<String, byte[]> known = answers;
+        if (known == null) {
+            return answer(set, document, request);
+        }
+        byte[] body = known.computeIfAbsent(request.getUrl(), url -> {
+            ResponseDefinition rendered = answer(set, document, request);
+            return rendered.getStatus() == 200 ? rendered.getByteBody() : null; // errors are not remembered
+        });
+        return body == null ? answer(set, document, request) : json(200, body);
+    }
+
+    private ResponseDefinition answer(String set, boolean document, Request request) {
+        if (document) {
             return documents(request);
         }
         Map<String, String> catalog = catalogs.get(set);
@@ -154,7 +194,6 @@ public final class OneCODataSimulator implements ResponseDefinitionTransformerV2
     }
 
     private ResponseDefinition documents(Request request) {
-        documentRequests.incrementAndGet();
         int skip = intParameter(request, "$skip", 0);
         int top = intParameter(request, "$top", Integer.MAX_VALUE);
         Runnable action = beforePage.remove(skip);
@@ -228,15 +267,17 @@ public final class OneCODataSimulator implements ResponseDefinitionTransformerV2
             body.append(i == 0 ? "" : ",").append(values.get(i));
         }
         body.append("]}");
-        return new ResponseDefinitionBuilder().withStatus(200)
-                .withHeader("Content-Type", "application/json;charset=utf-8").withBody(body.toString()).build();
+        return json(200, body.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static ResponseDefinition error(int status, String message) {
+        return json(status, ("{\"odata.error\": {\"code\": \"-1\", \"message\": {\"lang\": \"ru\", \"value\": " + quote(message)
+                + "}}}").getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ResponseDefinition json(int status, byte[] body) {
         return new ResponseDefinitionBuilder().withStatus(status)
-                .withHeader("Content-Type", "application/json;charset=utf-8")
-                .withBody("{\"odata.error\": {\"code\": \"-1\", \"message\": {\"lang\": \"ru\", \"value\": " + quote(message) + "}}}")
-                .build();
+                .withHeader("Content-Type", "application/json;charset=utf-8").withBody(body).build();
     }
 
     private static String quote(String text) {

@@ -11,7 +11,6 @@ import java.time.LocalDateTime;
 import java.util.Base64;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -95,6 +94,10 @@ public final class OneCSource extends SinglePollSource {
         }
     }
 
+    /** A page read and parsed with the counterparties and items it names, ready to map. */
+    private record Looked(Parsed parsed, PageCatalog catalog) {
+    }
+
     /** A page read, parsed and mapped, ready to store. */
     private record Fetched(int page, JsonNode root, OneCDocumentMapper.Page mapped) {
     }
@@ -122,18 +125,20 @@ public final class OneCSource extends SinglePollSource {
         @Override
         public String toString() {
             return "read and parse " + readNanos / 1_000_000 + " ms, catalogs " + lookupNanos / 1_000_000 + " ms, map "
-                    + mapNanos / 1_000_000 + " ms (fetch threads); store " + storeNanos / 1_000_000 + " ms, waited for pages "
+                    + mapNanos / 1_000_000 + " ms (one thread each); store " + storeNanos / 1_000_000 + " ms, waited for pages "
                     + waitNanos / 1_000_000 + " ms (poll thread)";
         }
     }
 
     /**
-     * A poll is a pipeline of three threads, as the file import overlaps reading with writing:
+     * A poll is a pipeline of four threads, as the file import overlaps reading with writing:
      * the read thread requests document pages one after the other (the next as soon as the last
      * answered, so paging by {@code $skip} sees the base as a sequential reader does) and parses
-     * them; the map thread fetches the counterparties and items a page names and maps it; the poll
-     * thread stores whole pages in page order, so the watermark moves with the pages stored. The
-     * hand-overs hold one page each, which bounds the heap to a few pages whatever the base's size.
+     * them; the lookup thread fetches the counterparties and items a page names (it mostly waits
+     * on 1C, so it runs apart from the mapping: the next page's lookups overlap this page's
+     * mapping); the map thread maps the page; the poll thread stores whole pages in page order, so
+     * the watermark moves with the pages stored. The hand-overs hold one page each, which bounds
+     * the heap to a few pages whatever the base's size.
      */
     private String pages(SourceStore.PollRun run, LocalDateTime from, String watermark)
             throws SourceException, InterruptedException {
@@ -150,10 +155,12 @@ public final class OneCSource extends SinglePollSource {
         int page = 0;
         StageTimes times = new StageTimes();
         BlockingQueue<Handoff<Parsed>> read = new ArrayBlockingQueue<>(1);
+        BlockingQueue<Handoff<Looked>> looked = new ArrayBlockingQueue<>(1);
         BlockingQueue<Handoff<Fetched>> mapped = new ArrayBlockingQueue<>(1);
+        List<String> stageNames = List.of("-read", "-lookup", "-map");
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService stages = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "source-" + id() + (threads.getAndIncrement() == 0 ? "-read" : "-map"));
+        ExecutorService stages = Executors.newFixedThreadPool(stageNames.size(), r -> {
+            Thread t = new Thread(r, "source-" + id() + stageNames.get(threads.getAndIncrement() % stageNames.size()));
             t.setDaemon(true);
             return t;
         });
@@ -165,7 +172,8 @@ public final class OneCSource extends SinglePollSource {
         });
         Lookups lookups = new Lookups(authorization, catalogRequests);
         stages.execute(() -> readPages(from, authorization, read, times));
-        stages.execute(() -> mapPages(lookups, read, mapped, times));
+        stages.execute(() -> stage(read, looked, parsed -> lookUp(lookups, parsed, times)));
+        stages.execute(() -> stage(looked, mapped, withCatalog -> map(withCatalog, times)));
         Pending pending = new Pending();
         try {
             while (true) {
@@ -281,35 +289,49 @@ public final class OneCSource extends SinglePollSource {
         }
     }
 
-    /** The map thread: counterparties and items of each page (batched catalog requests), then the page mapped. */
-    private void mapPages(Lookups lookups, BlockingQueue<Handoff<Parsed>> in, BlockingQueue<Handoff<Fetched>> out,
-                          StageTimes times) {
+    /** What a middle stage of the pipeline does to each page. */
+    private interface StageWork<I, O> {
+        O apply(I page) throws Exception;
+    }
+
+    /** A middle stage: takes pages until the end or a failure, which it hands on; its own failure ends the poll. */
+    private static <I, O> void stage(BlockingQueue<Handoff<I>> in, BlockingQueue<Handoff<O>> out, StageWork<I, O> work) {
         try {
             while (true) {
-                Handoff<Parsed> next = in.take();
+                Handoff<I> next = in.take();
                 if (next.page() == null) {
                     out.put(Handoff.end(next.failure()));
                     return;
                 }
-                Parsed page = next.page();
-                long started = System.nanoTime();
-                PageCatalog catalog = lookups.prefetch(mapper.references(page.root()));
-                long mapped = System.nanoTime();
-                times.lookupNanos += mapped - started;
-                OneCDocumentMapper.Page result;
-                try {
-                    result = mapper.map(page.root(), catalog::buyer, catalog::item, this::storedInThisVersion);
-                } catch (OneCDocumentMapper.MalformedException e) {
-                    throw malformed(page.page(), e.getMessage(), page.raw(settings.entitySet()), e);
-                }
-                times.mapNanos += System.nanoTime() - mapped;
-                out.put(Handoff.of(new Fetched(page.page(), page.root(), result)));
+                out.put(Handoff.of(work.apply(next.page())));
             }
         } catch (InterruptedException e) {
             // the poll stopped and waits for nothing more
         } catch (Throwable e) {
             handOver(out, Handoff.end(e));
         }
+    }
+
+    /** The lookup thread's work: the counterparties and items a page names, in batched catalog requests. */
+    private Looked lookUp(Lookups lookups, Parsed page, StageTimes times) throws SourceException, InterruptedException {
+        long started = System.nanoTime();
+        PageCatalog catalog = lookups.prefetch(mapper.references(page.root()));
+        times.lookupNanos += System.nanoTime() - started;
+        return new Looked(page, catalog);
+    }
+
+    /** The map thread's work: a page mapped with the catalog entries looked up for it. */
+    private Fetched map(Looked looked, StageTimes times) throws SourceException {
+        Parsed page = looked.parsed();
+        long started = System.nanoTime();
+        OneCDocumentMapper.Page result;
+        try {
+            result = mapper.map(page.root(), looked.catalog()::buyer, looked.catalog()::item, this::storedInThisVersion);
+        } catch (OneCDocumentMapper.MalformedException e) {
+            throw malformed(page.page(), e.getMessage(), page.raw(settings.entitySet()), e);
+        }
+        times.mapNanos += System.nanoTime() - started;
+        return new Fetched(page.page(), page.root(), result);
     }
 
     /** Hands a stage's failure on; if the poll stopped meanwhile, nobody waits for it. */
@@ -379,7 +401,7 @@ public final class OneCSource extends SinglePollSource {
             String version = mapper.dataVersion(doc);
             String date = doc.path(settings.fields().date()).asText("");
             if (key != null && version != null && date.length() >= 19) {
-                found.add(new SourceStore.DocumentVersion(key, version, LocalDateTime.parse(date.substring(0, 19))));
+                found.add(new SourceStore.DocumentVersion(key, version, OneCDocumentMapper.dateTime(date.substring(0, 19))));
             }
         }
         return found;
@@ -395,33 +417,22 @@ public final class OneCSource extends SinglePollSource {
      * requests ({@code $filter=Ref_Key eq guid'...' or ...}), never one request per document. A
      * page's batches (counterparties and items together, then the items' groups) go out up to
      * {@link OneCSettings#lookupConcurrency()} at a time on the poll's catalog threads. What was
-     * fetched is remembered for the rest of the poll, up to {@link #REMEMBERED} entries per catalog
-     * (the least recently used are forgotten first and asked for again if a later page names them).
-     * Used by the map thread only; the catalog threads only request and parse.
+     * fetched is remembered for the rest of the poll in a {@link CatalogMemory} per catalog (at most
+     * {@link CatalogMemory#ENTRIES_PER_CATALOG} entries; the least recently used are forgotten first
+     * and asked for again if a later page names them).
+     * Used by the poll's lookup thread only; the catalog request threads only request and parse.
      */
     private final class Lookups {
-        /** Bounds the heap a poll of a big base spends on catalogs (a buyer is a few hundred bytes). */
-        static final int REMEMBERED = 50_000;
-
         private final String authorization;
         private final ExecutorService requestsPool;
-        private final Map<String, Buyer> buyers = remembered();
+        private final CatalogMemory<Buyer> buyers = new CatalogMemory<>();
         /** Items and groups; {@code Optional.empty()} for a key 1C did not return, so it is not asked for again. */
-        private final Map<String, Optional<OneCDocumentMapper.CatalogEntry>> entries = remembered();
+        private final CatalogMemory<Optional<OneCDocumentMapper.CatalogEntry>> entries = new CatalogMemory<>();
         final AtomicInteger requests = new AtomicInteger();
 
         Lookups(String authorization, ExecutorService requestsPool) {
             this.authorization = authorization;
             this.requestsPool = requestsPool;
-        }
-
-        private static <V> Map<String, V> remembered() {
-            return new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
-                    return size() > REMEMBERED;
-                }
-            };
         }
 
         /** The counterparties and items one page names, from what this poll remembers or fetched now. */

@@ -213,4 +213,31 @@ class OneCDocumentMapperTest {
         assertThat(buyer.phone()).isEqualTo("+79160001122");
         assertThat(buyer.email()).isEqualTo("info@techno.ru");
     }
+
+    @Test
+    void shouldReadDocumentDatesAsOneCWritesThemAndOtherIsoForms() {
+        assertThat(OneCDocumentMapper.dateTime("2025-01-05T10:07:09")).isEqualTo(LocalDateTime.of(2025, 1, 5, 10, 7, 9));
+        assertThat(OneCDocumentMapper.dateTime("2025-01-05T10:07")).isEqualTo(LocalDateTime.of(2025, 1, 5, 10, 7));
+        assertThat(OneCDocumentMapper.dateTime("2025-01-05T10:07:09.5")).isEqualTo(LocalDateTime.of(2025, 1, 5, 10, 7, 9, 500_000_000));
+    }
+
+    @Test
+    void shouldFailPageWithDocumentDateThatIsNoDay() throws Exception {
+        JsonNode root = posted();
+        ((ObjectNode) root.get("value").get(0)).put("Date", "2025-02-30T10:00:00");
+
+        assertThatThrownBy(() -> mapper().map(root, counterparties))
+                .isInstanceOf(OneCDocumentMapper.MalformedException.class)
+                .hasMessageContaining("2025-02-30T10:00:00").hasMessageContaining("не читается");
+    }
+
+    @Test
+    void shouldTakeOnlyHexadecimalEightFourFourFourTwelveAsGuid() {
+        assertThat(OneCDocumentMapper.isGuid("8b9660f6-6332-11ec-ad72-000c29b45b09")).isTrue();
+        assertThat(OneCDocumentMapper.isGuid("8B9660F6-6332-11EC-AD72-000C29B45B09")).isTrue();
+        assertThat(OneCDocumentMapper.isGuid("8b9660f6-6332-11ec-ad72-000c29b45b0g")).isFalse();
+        assertThat(OneCDocumentMapper.isGuid("8b9660f6x6332-11ec-ad72-000c29b45b09")).isFalse();
+        assertThat(OneCDocumentMapper.isGuid("8b9660f6-6332-11ec-ad72-000c29b45b0")).isFalse();
+        assertThat(OneCDocumentMapper.isGuid("８b9660f6-6332-11ec-ad72-000c29b45b09")).as("a full-width digit").isFalse();
+    }
 }
