@@ -147,12 +147,6 @@ final class ReceiptBatchWriter {
         long t = System.nanoTime();
         try (Statement st = connection.createStatement()) {
             st.execute("select pg_advisory_xact_lock(" + INGEST_LOCK + ")");
-            // The batch's lookups join arrays of thousands of keys. Once the driver prepares them on the
-            // server, PostgreSQL switches to a generic plan that guesses ten array elements and keeps the
-            // table sizes of the moment it was made: made while the store was empty, it scans all clients
-            // for every key of every later batch until autovacuum happens to re-analyze. Planning each
-            // statement for the batch at hand costs a few milliseconds.
-            st.execute("set local plan_cache_mode = force_custom_plan");
         }
         ImportCounts batch = new ImportCounts();
         batch.rejected(rejections.size());
@@ -266,7 +260,7 @@ final class ReceiptBatchWriter {
             sources[i] = receipts.get(i).source();
             keys[i] = receipts.get(i).naturalKey();
         }
-        try (PreparedStatement st = connection.prepareStatement(
+        try (PreparedStatement st = KeyLookups.prepare(connection,
                 "select r.source, r.natural_key, r.id, r.client_id, r.content_hash from receipt r"
                         + " join (select distinct * from unnest(?::text[], ?::text[])) as k(source, natural_key)"
                         + " on r.source = k.source and r.natural_key = k.natural_key")) {
