@@ -149,7 +149,7 @@ final class IdentityResolver {
             values[i++] = k.value();
         }
         Map<Key, Long> existing = new HashMap<>();
-        try (PreparedStatement st = connection.prepareStatement(
+        try (PreparedStatement st = KeyLookups.prepare(connection,
                 "select i.kind, i.value, i.client_id, (c.name is null)::int | (c.phone is null)::int << 1"
                         + "   | (c.email is null)::int << 2 | (c.birthday is null)::int << 3 | (c.city is null)::int << 4"
                         + " from client_identity i"

@@ -260,7 +260,7 @@ final class ReceiptBatchWriter {
             sources[i] = receipts.get(i).source();
             keys[i] = receipts.get(i).naturalKey();
         }
-        try (PreparedStatement st = connection.prepareStatement(
+        try (PreparedStatement st = KeyLookups.prepare(connection,
                 "select r.source, r.natural_key, r.id, r.client_id, r.content_hash from receipt r"
                         + " join (select distinct * from unnest(?::text[], ?::text[])) as k(source, natural_key)"
                         + " on r.source = k.source and r.natural_key = k.natural_key")) {
