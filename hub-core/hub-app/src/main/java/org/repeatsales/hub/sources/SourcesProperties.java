@@ -35,7 +35,8 @@ public record SourcesProperties(Map<String, Source> sources) {
      * @param resolveItems (onec-odata) whether goods lines are named from {@code itemSet}
      * @param skipUnchangedVersions (onec-odata) leave out documents whose DataVersion was already stored
      * @param lookupBatch (onec-odata) counterparties or items asked for in one catalog request
-     * @param storeBatch (onec-odata) documents (whole pages) stored in one transaction at most
+     * @param storeBatch (onec-odata) documents (whole pages) stored in one transaction at most; the store
+     *     takes fewer when it would otherwise wait for pages
      * @param lookupConcurrency (onec-odata) catalog requests of one page in flight at once
      */
     public record Source(
@@ -71,7 +72,7 @@ public record SourcesProperties(Map<String, Source> sources) {
             @DefaultValue("true") boolean resolveItems,
             @DefaultValue("false") boolean skipUnchangedVersions,
             @DefaultValue("25") int lookupBatch,
-            @DefaultValue("2000") int storeBatch,
+            @DefaultValue("10000") int storeBatch,
             @DefaultValue("4") int lookupConcurrency) {
     }
 }

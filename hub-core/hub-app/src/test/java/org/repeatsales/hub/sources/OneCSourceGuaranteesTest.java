@@ -137,22 +137,45 @@ class OneCSourceGuaranteesTest {
     }
 
     @Test
-    void shouldStoreSeveralPagesInOneTransactionWithTheWatermarkTheyReach() {
-        for (int i = 1; i <= 5; i++) {
+    void shouldStoreThePagesReadWhileItWroteTheLastOnesInOneTransactionWithTheWatermarkTheyReach() {
+        for (int i = 1; i <= 6; i++) {
             add(i, "2025-01-05T1" + i + ":00:00");
         }
+        // writing page 1 takes three seconds, time enough to read pages 2 and 3; the store refuses document 5
         jdbc.execute("create or replace function refuse_receipt() returns trigger language plpgsql as $$ begin "
-                + "if new.natural_key = '" + key(3) + "' then raise exception 'store refused %', new.natural_key; end if; "
+                + "if new.natural_key = '" + key(1) + "' then perform pg_sleep(3); end if; "
+                + "if new.natural_key = '" + key(5) + "' then raise exception 'store refused %', new.natural_key; end if; "
                 + "return new; end $$");
         jdbc.execute("create trigger refuse_receipt before insert on receipt for each row execute function refuse_receipt()");
 
-        // pages 1 and 2 (documents 1-4) are one transaction: document 3 takes the other three with it
+        // up to four documents a transaction: pages 2 and 3 (documents 3-6) are one, document 5 takes the other three with it
         PollOutcome failed = source(false, 4).poll("test");
 
         assertThat(failed.succeeded()).isFalse();
-        assertThat(storedKeys()).isEmpty();
-        assertThat(jdbc.queryForList("select watermark from source_state where source_id = ? and watermark is not null",
-                String.class, ID)).isEmpty();
+        assertThat(storedKeys()).containsExactlyInAnyOrderElementsOf(keys(1, 2));
+        assertThat(jdbc.queryForObject("select watermark from source_state where source_id = ?", String.class, ID))
+                .isEqualTo("2025-01-05T12:00");
+        StoreAssertions.assertRunsAddUp(jdbc);
+    }
+
+    @Test
+    void shouldStoreWhatItReadWhileTheBaseIsSlowToAnswerTheNextPage() throws Exception {
+        for (int i = 1; i <= 4; i++) {
+            add(i, "2025-01-05T1" + i + ":00:00");
+        }
+        base.beforePage(2, () -> sleep(5_000));
+
+        // up to four documents a transaction, but page 1 is not kept waiting for page 2
+        AtomicReference<PollOutcome> outcome = new AtomicReference<>();
+        Thread poll = new Thread(() -> outcome.set(source(false, 4).poll("test")), "poll-of-a-slow-base");
+        poll.start();
+        awaitWatermark("2025-01-05T12:00");
+
+        assertThat(storedKeys()).containsExactlyInAnyOrderElementsOf(keys(1, 2));
+        assertThat(outcome.get()).as("the poll still waits for page 2").isNull();
+        poll.join(30_000);
+        assertThat(outcome.get().succeeded()).as(outcome.get().message()).isTrue();
+        assertExactlyTheBase();
     }
 
     @Test
@@ -283,7 +306,7 @@ class OneCSourceGuaranteesTest {
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("the poll did not store pages 1 and 2 in time");
+        throw new AssertionError("the poll did not store up to " + expected + " in time");
     }
 
     private static void sleep(long millis) {

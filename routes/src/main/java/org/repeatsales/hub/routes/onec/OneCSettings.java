@@ -17,7 +17,8 @@ import java.time.ZoneId;
  * @param skipUnchangedVersions whether documents whose {@code DataVersion} this source already
  *     stored are left out of the page (see {@link OneCSource})
  * @param lookupBatch how many counterparties or items one catalog request asks for
- * @param storeBatch how many documents (whole pages) one store transaction takes at most
+ * @param storeBatch how many documents (whole pages) one store transaction takes at most (fewer when
+ *     the store would otherwise wait for pages)
  * @param lookupConcurrency how many catalog requests of one page are in flight at once
  */
 public record OneCSettings(

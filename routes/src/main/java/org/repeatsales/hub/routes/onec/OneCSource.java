@@ -98,8 +98,11 @@ public final class OneCSource extends SinglePollSource {
     private record Looked(Parsed parsed, PageCatalog catalog) {
     }
 
-    /** A page read, parsed and mapped, ready to store. */
-    private record Fetched(int page, JsonNode root, OneCDocumentMapper.Page mapped) {
+    /**
+     * A page read, parsed and mapped, ready to store: its receipts and the DataVersions to remember,
+     * not the parsed JSON, so that a whole store batch of pages can wait for the store.
+     */
+    private record Fetched(int page, List<SourceStore.DocumentVersion> versions, OneCDocumentMapper.Page mapped) {
     }
 
     /** What one stage of a poll hands to the next: a page, or the end of the pages ({@code page} null), or why it stopped. */
@@ -156,7 +159,9 @@ public final class OneCSource extends SinglePollSource {
         StageTimes times = new StageTimes();
         BlockingQueue<Handoff<Parsed>> read = new ArrayBlockingQueue<>(1);
         BlockingQueue<Handoff<Looked>> looked = new ArrayBlockingQueue<>(1);
-        BlockingQueue<Handoff<Fetched>> mapped = new ArrayBlockingQueue<>(1);
+        // the next store batch gathers while the store writes the last one: the reading side stops only
+        // when a whole batch of mapped pages is waiting
+        BlockingQueue<Handoff<Fetched>> mapped = new ArrayBlockingQueue<>(Math.max(1, settings.storeBatch() / settings.pageSize()));
         List<String> stageNames = List.of("-read", "-lookup", "-map");
         AtomicInteger threads = new AtomicInteger();
         ExecutorService stages = Executors.newFixedThreadPool(stageNames.size(), r -> {
@@ -177,16 +182,25 @@ public final class OneCSource extends SinglePollSource {
         Pending pending = new Pending();
         try {
             while (true) {
-                Handoff<Fetched> next;
-                long waited = System.nanoTime();
-                try {
-                    next = mapped.take();
-                } catch (InterruptedException e) {
-                    // what was read before the hub stopped is stored, with the watermark it reached
+                Handoff<Fetched> next = mapped.poll();
+                if (next == null && pending.pages > 0) {
+                    // nothing more is ready: store what is in hand rather than wait for a full batch; while
+                    // the store is the slower side, pages pile up meanwhile and batches grow to store-batch
+                    long stored = System.nanoTime();
                     pending.flush(run);
-                    throw e;
+                    times.storeNanos += System.nanoTime() - stored;
                 }
-                times.waitNanos += System.nanoTime() - waited;
+                if (next == null) {
+                    long waited = System.nanoTime();
+                    try {
+                        next = mapped.take();
+                    } catch (InterruptedException e) {
+                        // what was read before the hub stopped is stored, with the watermark it reached
+                        pending.flush(run);
+                        throw e;
+                    }
+                    times.waitNanos += System.nanoTime() - waited;
+                }
                 if (next.page() == null) {
                     long stored = System.nanoTime();
                     pending.flush(run); // also before a failure: what was read before it is stored
@@ -217,7 +231,8 @@ public final class OneCSource extends SinglePollSource {
             stages.shutdownNow();
             catalogRequests.shutdownNow();
         }
-        log.debug("Source {} poll time: {}; {} catalog requests", id(), times, lookups.requests.get());
+        log.debug("Source {} poll time: {}; {} catalog requests; {} store transactions", id(), times, lookups.requests.get(),
+                pending.transactions);
         return "Документов " + documents + " на " + page + " стр.: сохранено " + run.rowsStored()
                 + ", помечено на удаление " + deleted + ", не проведено " + unposted
                 + (settings.skipUnchangedVersions() ? ", без изменений по DataVersion " + unchanged : "")
@@ -237,12 +252,13 @@ public final class OneCSource extends SinglePollSource {
         private LocalDateTime reached;
         private int pages;
         int documents;
+        int transactions;
 
         void add(Fetched page, LocalDateTime reachedSoFar) {
             receipts.addAll(page.mapped().receipts());
             removed.addAll(page.mapped().removedKeys());
             if (settings.skipUnchangedVersions()) {
-                stamps.addAll(versionsOf(page.root()));
+                stamps.addAll(page.versions());
             }
             documents += page.mapped().documents();
             pages++;
@@ -255,6 +271,7 @@ public final class OneCSource extends SinglePollSource {
             }
             run.storePage(receipts, removed, reached == null ? null : reached.toString(),
                     reached == null ? null : reached.atZone(settings.zone()).toInstant(), stamps);
+            transactions++;
             stamps.forEach(v -> versions.put(v.key(), v)); // committed: a second read in this poll is unchanged
             receipts.clear();
             removed.clear();
@@ -331,7 +348,7 @@ public final class OneCSource extends SinglePollSource {
             throw malformed(page.page(), e.getMessage(), page.raw(settings.entitySet()), e);
         }
         times.mapNanos += System.nanoTime() - started;
-        return new Fetched(page.page(), page.root(), result);
+        return new Fetched(page.page(), settings.skipUnchangedVersions() ? versionsOf(page.root()) : List.of(), result);
     }
 
     /** Hands a stage's failure on; if the poll stopped meanwhile, nobody waits for it. */
