@@ -252,14 +252,14 @@ public class SegmentRefresher {
         LocalDate previousDay = previous.asOf().atZone(hub.timezone()).toLocalDate();
         LocalDate today = asOf.atZone(hub.timezone()).toLocalDate();
         for (int days : boundaries) {
-            // crossing "days since the last purchase <= b" between the two refreshes means the date of
-            // the last purchase lies between previousDay - b and today - b; a day more each side costs
-            // little and leaves no room for an off-by-one. Those dates as a range of instants (from the
-            // first day's start to the day after the last, in the business's zone) spare converting
-            // every client's last purchase into the zone once per boundary.
+            // the days since the last purchase (L) grow from previousDay - L to today - L; they pass the
+            // boundary, read as "at most b" or as "under b", only if previousDay - L <= b <= today - L,
+            // i.e. L from previousDay - b to today - b: two dates after a day (a day more each side made
+            // it four, and at b = 30 each date holds many clients). Those dates as a range of instants
+            // in the business's zone spare converting every client's last purchase into the zone.
             stats.append(" or last_purchase_at >= ? and last_purchase_at < ?");
-            args.add(Timestamp.from(previousDay.minusDays(days + 1L).atStartOfDay(hub.timezone()).toInstant()));
-            args.add(Timestamp.from(today.minusDays(days - 2L).atStartOfDay(hub.timezone()).toInstant()));
+            args.add(Timestamp.from(previousDay.minusDays(days).atStartOfDay(hub.timezone()).toInstant()));
+            args.add(Timestamp.from(today.minusDays(days - 1L).atStartOfDay(hub.timezone()).toInstant()));
         }
         StringBuilder sql = new StringBuilder("insert into " + CANDIDATES + " (client_id)\n")
                 .append("select client_id from client_stats where ").append(stats).append('\n')
