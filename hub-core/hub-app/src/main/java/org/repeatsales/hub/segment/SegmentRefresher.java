@@ -145,10 +145,14 @@ public class SegmentRefresher {
                 c.rollback();
                 throw e;
             } finally {
-                c.setAutoCommit(true);
                 try (Statement st = c.createStatement()) {
+                    c.setAutoCommit(true);
                     // the one table the read leaves for the write; the connection goes back to the pool
                     st.execute("drop table if exists " + DIFF);
+                } catch (SQLException e) {
+                    // a connection that broke took its temporary tables with it; the refresh's own
+                    // failure, if any, is what the caller should see
+                    log.debug("Cleaning up after the refresh of segment {}: {}", segment.id(), e.getMessage());
                 }
             }
         }
