@@ -53,6 +53,7 @@ public class SegmentRefresher {
     private static final int FETCH_SIZE = 5_000;
     private static final int BATCH_SIZE = 5_000;
     private static final String WORK_MEM = "64MB";
+    private static final String RANDOM_PAGE_COST = "1.1";
     private static final long ANALYZE_AFTER = 10_000;
 
     private final DataSource dataSource;
@@ -400,6 +401,10 @@ public class SegmentRefresher {
         try (Statement st = c.createStatement()) {
             st.execute("select pg_advisory_xact_lock(" + IngestLock.KEY + ")");
             st.execute("set local work_mem = '" + WORK_MEM + "'");
+            // the membership and the clients are read from memory: priced as disk pages, probing
+            // them for the clients a day moves (thousands) lost to hash joins over the whole segment
+            // (at a million members the update of 17,792 movers took 2.1 s that way, 1.0 s probing)
+            st.execute("set local random_page_cost = " + RANDOM_PAGE_COST);
         }
         // the diff was computed against the membership of the read's snapshot: another refresh of this
         // segment that ended since (another hub on the same store) may have changed it
@@ -409,10 +414,10 @@ public class SegmentRefresher {
             throw new IllegalStateException("the segment was refreshed by another refresh meanwhile");
         }
         long refreshId = insertRunning(c, segmentId, asOf, read.startedAt());
-        update(c, "delete from segment_diff d where not exists (select 1 from client x where x.id = d.client_id)");
         try (Statement st = c.createStatement()) {
             st.execute("analyze segment_diff");
         }
+        update(c, "delete from segment_diff d where not exists (select 1 from client x where x.id = d.client_id)");
         Timestamp now = Timestamp.from(clock.instant());
         update(c, """
                 insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
