@@ -32,9 +32,6 @@ final class ReceiptBatchWriter {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptBatchWriter.class);
 
-    /** All ingest batches take this lock, so identity resolution never races another import. */
-    private static final long INGEST_LOCK = 0x48554249L;
-
     private final Connection connection;
     private final long runId;
     private final int rawLimit;
@@ -146,7 +143,7 @@ final class ReceiptBatchWriter {
         List<Rejection> rejections = input.rejections();
         long t = System.nanoTime();
         try (Statement st = connection.createStatement()) {
-            st.execute("select pg_advisory_xact_lock(" + INGEST_LOCK + ")");
+            st.execute("select pg_advisory_xact_lock(" + IngestLock.KEY + ")");
         }
         ImportCounts batch = new ImportCounts();
         batch.rejected(rejections.size());

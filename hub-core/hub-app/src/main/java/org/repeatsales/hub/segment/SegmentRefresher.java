@@ -27,6 +27,7 @@ import org.repeatsales.hub.api.segment.Cell;
 import org.repeatsales.hub.api.segment.Parameters;
 import org.repeatsales.hub.api.segment.SegmentationContext;
 import org.repeatsales.hub.config.HubProperties;
+import org.repeatsales.hub.imports.IngestLock;
 import org.repeatsales.hub.ops.HubMetrics;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.slf4j.Logger;
@@ -52,6 +53,7 @@ public class SegmentRefresher {
     private static final int FETCH_SIZE = 5_000;
     private static final int BATCH_SIZE = 5_000;
     private static final String WORK_MEM = "64MB";
+    private static final String RANDOM_PAGE_COST = "1.1";
     private static final long ANALYZE_AFTER = 10_000;
 
     private final DataSource dataSource;
@@ -61,6 +63,8 @@ public class SegmentRefresher {
     private final HubProperties hub;
     private final Clock clock = Clock.systemUTC();
     private static final String CANDIDATES = "segment_candidates";
+    /** The changes a refresh computed, kept from its read to its write. */
+    private static final String DIFF = "segment_diff";
 
     /** How a refresh reads the base. */
     public enum Mode {
@@ -130,70 +134,11 @@ public class SegmentRefresher {
     private long run(SegmentViews.Segment segment, Instant asOf, Mode mode) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            // every pass of the strategy and the diff below see one snapshot of the store
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                try (Statement st = c.createStatement()) {
-                    // the window sums, the diff and the sorts of a million clients stay in memory
-                    st.execute("set local work_mem = '" + WORK_MEM + "'");
-                }
                 long started = System.nanoTime();
-                Previous previous = previous(c, segment.id());
-                long refreshId = insertRunning(c, segment.id(), asOf);
-                try (Statement st = c.createStatement()) {
-                    st.execute("create temp table segment_raw (seq bigserial, client_id bigint not null, cell text not null) on commit drop");
-                }
-                if (segment.strategy().equals(SegmentRules.STRATEGY)) {
-                    if (mode == Mode.INCREMENTAL) {
-                        throw new IllegalArgumentException("rule segments are always refreshed in full (one SQL statement)");
-                    }
-                    // rules are set-based SQL: no client passes through the JVM
-                    org.jooq.Condition where = new SegmentRules(asOf, hub.timezone()).compile(SegmentRules.rule(segment.parameters()));
-                    org.jooq.impl.DSL.using(c, org.jooq.SQLDialect.POSTGRES)
-                            .insertInto(org.jooq.impl.DSL.table("segment_raw"), org.jooq.impl.DSL.field("client_id", Long.class), org.jooq.impl.DSL.field("cell", String.class))
-                            .select(org.jooq.impl.DSL.select(CLIENT.ID, org.jooq.impl.DSL.inline(SegmentRules.MATCH.code()))
-                                    .from(CLIENT).leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID)).where(where))
-                            .execute();
-                    // one row per client by construction
-                    apply(c, segment.id(), refreshId, single(c, "select count(*) from client"), false, true);
-                    c.commit();
-                    return refreshId;
-                }
-                boolean[] unique = new boolean[1];
-                boolean incremental = plugins.withStrategy(segment.strategy(), strategy -> {
-                    Parameters parameters = Parameters.resolve(strategy.parameters(), segment.parameters());
-                    strategy.validate(parameters);
-                    String refusal = incrementalRefusal(strategy.perClient(parameters), previous, asOf);
-                    if (mode == Mode.INCREMENTAL && refusal != null) {
-                        throw new IllegalArgumentException("cannot refresh incrementally: " + refusal);
-                    }
-                    boolean partial = mode != Mode.FULL && refusal == null;
-                    Set<String> cells = strategy.cells(parameters).stream().map(Cell::code).collect(Collectors.toSet());
-                    int window = strategy.windowDays(parameters);
-                    Instant windowStart = window > 0 ? asOf.minus(Duration.ofDays(window)) : null;
-                    try {
-                        if (partial) {
-                            collectCandidates(c, previous, asOf, window, strategy.recencyBoundaries(parameters));
-                        }
-                        StoreClientStream stream = new StoreClientStream(c, windowStart, hub.timezone(), FETCH_SIZE,
-                                strategy.needsPurchasePattern(parameters), partial ? CANDIDATES : null);
-                        try {
-                            BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, BATCH_SIZE);
-                            strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);
-                            sink.flush();
-                            unique[0] = sink.ascending();
-                        } finally {
-                            stream.closeAll();
-                        }
-                    } catch (SQLException e) {
-                        throw new IllegalStateException("Writing assignments failed: " + e.getMessage(), e);
-                    }
-                    return partial;
-                });
+                Read read = read(c, segment, asOf, mode);
                 long applied = System.nanoTime();
-                long clients = single(c, incremental ? "select count(*) from " + CANDIDATES : "select count(*) from client");
-                apply(c, segment.id(), refreshId, clients, incremental, unique[0]);
-                c.commit();
+                long refreshId = write(c, segment.id(), asOf, read);
                 log.debug("Segment {}: strategy {} ms, membership {} ms", segment.id(), (applied - started) / 1_000_000,
                         (System.nanoTime() - applied) / 1_000_000);
                 return refreshId;
@@ -201,23 +146,112 @@ public class SegmentRefresher {
                 c.rollback();
                 throw e;
             } finally {
-                c.setAutoCommit(true);
+                try (Statement st = c.createStatement()) {
+                    c.setAutoCommit(true);
+                    // the one table the read leaves for the write; the connection goes back to the pool
+                    st.execute("drop table if exists " + DIFF);
+                } catch (SQLException e) {
+                    // a connection that broke took its temporary tables with it; the refresh's own
+                    // failure, if any, is what the caller should see
+                    log.debug("Cleaning up after the refresh of segment {}: {}", segment.id(), e.getMessage());
+                }
             }
         }
     }
 
+    /**
+     * What the read of a refresh leaves for its write: the changes in {@link #DIFF}, and these.
+     *
+     * @param startedAt when the read's snapshot was taken: the next incremental refresh looks for
+     *     changes from there
+     */
+    private record Read(Previous previous, Timestamp startedAt, long clients, boolean incremental) {
+    }
+
+    /**
+     * The first of a refresh's two transactions: runs the strategy over one snapshot of the store
+     * (every pass and the diff see the same data) and leaves the difference to the membership in
+     * {@link #DIFF}. It writes nothing lasting, so it commits only to let the write see what was
+     * committed meanwhile.
+     */
+    private Read read(Connection c, SegmentViews.Segment segment, Instant asOf, Mode mode) throws SQLException {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (Statement st = c.createStatement()) {
+            // the window sums, the diff and the sorts of a million clients stay in memory
+            st.execute("set local work_mem = '" + WORK_MEM + "'");
+            st.execute("drop table if exists " + DIFF);
+        }
+        Previous previous = previous(c, segment.id());
+        Timestamp startedAt = transactionStart(c);
+        try (Statement st = c.createStatement()) {
+            st.execute("create temp table segment_raw (seq bigserial, client_id bigint not null, cell text not null) on commit drop");
+        }
+        if (segment.strategy().equals(SegmentRules.STRATEGY)) {
+            if (mode == Mode.INCREMENTAL) {
+                throw new IllegalArgumentException("rule segments are always refreshed in full (one SQL statement)");
+            }
+            // rules are set-based SQL: no client passes through the JVM
+            org.jooq.Condition where = new SegmentRules(asOf, hub.timezone()).compile(SegmentRules.rule(segment.parameters()));
+            org.jooq.impl.DSL.using(c, org.jooq.SQLDialect.POSTGRES)
+                    .insertInto(org.jooq.impl.DSL.table("segment_raw"), org.jooq.impl.DSL.field("client_id", Long.class), org.jooq.impl.DSL.field("cell", String.class))
+                    .select(org.jooq.impl.DSL.select(CLIENT.ID, org.jooq.impl.DSL.inline(SegmentRules.MATCH.code()))
+                            .from(CLIENT).leftJoin(CLIENT_STATS).on(CLIENT_STATS.CLIENT_ID.eq(CLIENT.ID)).where(where))
+                    .execute();
+            // one row per client by construction
+            diff(c, segment.id(), false, true);
+            long clients = single(c, "select count(*) from client");
+            c.commit();
+            return new Read(previous, startedAt, clients, false);
+        }
+        boolean[] unique = new boolean[1];
+        boolean incremental = plugins.withStrategy(segment.strategy(), strategy -> {
+            Parameters parameters = Parameters.resolve(strategy.parameters(), segment.parameters());
+            strategy.validate(parameters);
+            String refusal = incrementalRefusal(strategy.perClient(parameters), previous, asOf);
+            if (mode == Mode.INCREMENTAL && refusal != null) {
+                throw new IllegalArgumentException("cannot refresh incrementally: " + refusal);
+            }
+            boolean partial = mode != Mode.FULL && refusal == null;
+            Set<String> cells = strategy.cells(parameters).stream().map(Cell::code).collect(Collectors.toSet());
+            int window = strategy.windowDays(parameters);
+            Instant windowStart = window > 0 ? asOf.minus(Duration.ofDays(window)) : null;
+            try {
+                if (partial) {
+                    collectCandidates(c, previous, asOf, window, strategy.recencyBoundaries(parameters));
+                }
+                StoreClientStream stream = new StoreClientStream(c, windowStart, hub.timezone(), FETCH_SIZE,
+                        strategy.needsPurchasePattern(parameters), partial ? CANDIDATES : null);
+                try {
+                    BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, BATCH_SIZE);
+                    strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);
+                    sink.flush();
+                    unique[0] = sink.ascending();
+                } finally {
+                    stream.closeAll();
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("Writing assignments failed: " + e.getMessage(), e);
+            }
+            return partial;
+        });
+        diff(c, segment.id(), incremental, unique[0]);
+        long clients = single(c, incremental ? "select count(*) from " + CANDIDATES : "select count(*) from client");
+        c.commit();
+        return new Read(previous, startedAt, clients, incremental);
+    }
+
     /** The segment's latest succeeded refresh: what an incremental one builds on. */
-    private record Previous(Instant asOf, Instant startedAt) {
+    private record Previous(long id, Instant asOf, Instant startedAt) {
     }
 
     private static Previous previous(Connection c, long segmentId) throws SQLException {
         try (PreparedStatement st = c.prepareStatement("""
-                select as_of, started_at from segment_refresh
+                select id, as_of, started_at from segment_refresh
                 where segment_id = ? and status = 'succeeded' order by id desc limit 1
                 """)) {
             st.setLong(1, segmentId);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? new Previous(rs.getTimestamp(1).toInstant(), rs.getTimestamp(2).toInstant()) : null;
+                return rs.next() ? new Previous(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getTimestamp(3).toInstant()) : null;
             }
         }
     }
@@ -252,14 +286,14 @@ public class SegmentRefresher {
         LocalDate previousDay = previous.asOf().atZone(hub.timezone()).toLocalDate();
         LocalDate today = asOf.atZone(hub.timezone()).toLocalDate();
         for (int days : boundaries) {
-            // crossing "days since the last purchase <= b" between the two refreshes means the date of
-            // the last purchase lies between previousDay - b and today - b; a day more each side costs
-            // little and leaves no room for an off-by-one. Those dates as a range of instants (from the
-            // first day's start to the day after the last, in the business's zone) spare converting
-            // every client's last purchase into the zone once per boundary.
+            // the days since the last purchase (L) grow from previousDay - L to today - L; they pass the
+            // boundary, read as "at most b" or as "under b", only if previousDay - L <= b <= today - L,
+            // i.e. L from previousDay - b to today - b: two dates after a day (a day more each side made
+            // it four, and at b = 30 each date holds many clients). Those dates as a range of instants
+            // in the business's zone spare converting every client's last purchase into the zone.
             stats.append(" or last_purchase_at >= ? and last_purchase_at < ?");
-            args.add(Timestamp.from(previousDay.minusDays(days + 1L).atStartOfDay(hub.timezone()).toInstant()));
-            args.add(Timestamp.from(today.minusDays(days - 2L).atStartOfDay(hub.timezone()).toInstant()));
+            args.add(Timestamp.from(previousDay.minusDays(days).atStartOfDay(hub.timezone()).toInstant()));
+            args.add(Timestamp.from(today.minusDays(days - 1L).atStartOfDay(hub.timezone()).toInstant()));
         }
         StringBuilder sql = new StringBuilder("insert into " + CANDIDATES + " (client_id)\n")
                 .append("select client_id from client_stats where ").append(stats).append('\n')
@@ -280,11 +314,12 @@ public class SegmentRefresher {
         }
     }
 
-    private static long insertRunning(Connection c, long segmentId, Instant asOf) throws SQLException {
+    private static long insertRunning(Connection c, long segmentId, Instant asOf, Timestamp startedAt) throws SQLException {
         try (PreparedStatement st = c.prepareStatement(
-                "insert into segment_refresh (segment_id, status, as_of) values (?, 'running', ?) returning id")) {
+                "insert into segment_refresh (segment_id, status, as_of, started_at) values (?, 'running', ?, ?) returning id")) {
             st.setLong(1, segmentId);
             st.setTimestamp(2, Timestamp.from(asOf));
+            st.setTimestamp(3, startedAt);
             try (ResultSet rs = st.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -292,16 +327,23 @@ public class SegmentRefresher {
         }
     }
 
+    /** When the current transaction began, by the store's clock (the one its updated_at columns use). */
+    private static Timestamp transactionStart(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("select now()")) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
+    }
+
     /**
-     * Turns the new assignments into the membership, set-based, recording each change. The
-     * difference to the current membership is computed once into {@code segment_diff}; the history
-     * and the membership are then written from it, so a refresh in which few clients move writes
-     * few rows. In an incremental refresh only the candidates' membership is compared and changed.
+     * The difference of the new assignments to the current membership, computed once into
+     * {@link #DIFF}: the history and the membership are then written from it, so a refresh in which
+     * few clients move writes few rows. In an incremental refresh only the candidates' membership
+     * is compared.
      *
      * @param unique whether {@code segment_raw} holds each client at most once (no dedup pass needed)
      */
-    private void apply(Connection c, long segmentId, long refreshId, long clients, boolean incremental, boolean unique)
-            throws SQLException {
+    private static void diff(Connection c, long segmentId, boolean incremental, boolean unique) throws SQLException {
         try (Statement st = c.createStatement()) {
             if (unique) {
                 st.execute("alter table segment_raw rename to segment_new");
@@ -321,7 +363,7 @@ public class SegmentRefresher {
                 throw new IllegalStateException("assigned " + unknown + " client id(s) that are not among the clients it was given");
             }
             update(c, """
-                    create temp table segment_diff on commit drop as
+                    create temp table segment_diff as
                     select k.client_id, m.cell as from_cell, n.cell as to_cell
                     from segment_candidates k
                     left join segment_new n on n.client_id = k.client_id
@@ -330,23 +372,52 @@ public class SegmentRefresher {
                     """, segmentId);
         } else {
             update(c, """
-                    create temp table segment_diff on commit drop as
+                    create temp table segment_diff as
                     select coalesce(n.client_id, m.client_id) as client_id, m.cell as from_cell, n.cell as to_cell
                     from segment_new n
                     full join (select client_id, cell from segment_member where segment_id = ?) m on m.client_id = n.client_id
                     where n.cell is distinct from m.cell
                     """, segmentId);
-            // a client already a member is in the store (segment_member's foreign key); only those
-            // entering need a look
+            // a member is in the store (a client's deletion takes their membership with them); only
+            // those entering need a look
             long unknown = single(c, "select count(*) from segment_diff d where d.from_cell is null"
                     + " and not exists (select 1 from client x where x.id = d.client_id)");
             if (unknown > 0) {
                 throw new IllegalStateException("assigned " + unknown + " client id(s) that are not in the store");
             }
         }
+    }
+
+    /**
+     * The second transaction: writes the membership and its history from {@link #DIFF}, under the
+     * lock every import batch takes ({@link IngestLock}). Imports merge clients
+     * away (and a deletion of clients takes that lock too, in the trigger that removes their
+     * membership, V19), so while this holds it no client disappears, and reading committed data it
+     * sees every client that went since the read: they are left out, and no membership can outlive
+     * its client.
+     */
+    private long write(Connection c, long segmentId, Instant asOf, Read read) throws SQLException {
+        c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+        try (Statement st = c.createStatement()) {
+            st.execute("select pg_advisory_xact_lock(" + IngestLock.KEY + ")");
+            st.execute("set local work_mem = '" + WORK_MEM + "'");
+            // the membership and the clients are read from memory: priced as disk pages, probing
+            // them for the clients a day moves (thousands) lost to hash joins over the whole segment
+            // (at a million members the update of 17,792 movers took 2.1 s that way, 1.0 s probing)
+            st.execute("set local random_page_cost = " + RANDOM_PAGE_COST);
+        }
+        // the diff was computed against the membership of the read's snapshot: another refresh of this
+        // segment that ended since (another hub on the same store) may have changed it
+        long overtaken = single(c, "select count(*) from segment_refresh where segment_id = " + segmentId
+                + " and status = 'succeeded' and id > " + (read.previous() == null ? 0 : read.previous().id()));
+        if (overtaken > 0) {
+            throw new IllegalStateException("the segment was refreshed by another refresh meanwhile");
+        }
+        long refreshId = insertRunning(c, segmentId, asOf, read.startedAt());
         try (Statement st = c.createStatement()) {
             st.execute("analyze segment_diff");
         }
+        update(c, "delete from segment_diff d where not exists (select 1 from client x where x.id = d.client_id)");
         Timestamp now = Timestamp.from(clock.instant());
         update(c, """
                 insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
@@ -383,8 +454,10 @@ public class SegmentRefresher {
                              count(*) filter (where to_cell is null) as exited
                       from segment_diff) x
                 where r.id = ?
-                """, now, clients, incremental ? "incremental" : "full", segmentId, refreshId);
+                """, now, read.clients(), read.incremental() ? "incremental" : "full", segmentId, refreshId);
         update(c, "update segment set refreshed_at = ? where id = ?", now, segmentId);
+        c.commit();
+        return refreshId;
     }
 
     private static long single(Connection c, String sql) throws SQLException {

@@ -47,15 +47,29 @@ final class StoreClientStream implements ClientStream {
     // zone id are all the SQL there is). Its column types are the same with and without the purchase
     // pattern: the driver keeps the read below prepared on the connection, and PostgreSQL refuses a
     // prepared statement whose result types changed ("cached plan must not change result type").
+    private static final String WINDOW_SUMS = """
+            count(*) filter (where not r.is_refund) as purchases,
+                   sum(case when r.is_refund then -r.total else r.total end) as revenue,
+                   %s""";
     private static final String WINDOW_TABLE = """
             create temp table segment_window on commit drop as
-            select r.client_id,
-                   count(*) filter (where not r.is_refund) as purchases,
-                   sum(case when r.is_refund then -r.total else r.total end) as revenue,
-                   %s
+            select r.client_id, %s
             from receipt r
-            where r.client_id is not null and r.purchased_at >= timestamptz '%s'%s
+            where r.client_id is not null and r.purchased_at >= timestamptz '%s'
             group by r.client_id
+            """;
+    // An incremental refresh sums the window of its candidates alone, each through receipt_client_idx
+    // (client_id, purchased_at): a few percent of the base reading their own receipts instead of a
+    // scan of every receipt of the window filtered by a semi-join. The lateral aggregate gives every
+    // candidate a row (count 0, sums null, read as 0 like a missing row), with the same column types.
+    private static final String CANDIDATE_WINDOW_TABLE = """
+            create temp table segment_window on commit drop as
+            select k.client_id, w.*
+            from %s k
+            cross join lateral (
+                select %s
+                from receipt r
+                where r.client_id = k.client_id and r.purchased_at >= timestamptz '%s') w
             """;
     private static final String WINDOW_JOIN = "left join segment_window w on w.client_id = c.id\n";
 
@@ -105,11 +119,12 @@ final class StoreClientStream implements ClientStream {
     }
 
     private void sumWindow() throws SQLException {
-        String windowOnly = candidates == null ? "" : " and r.client_id in (select client_id from " + candidates + ")";
         String zoneLiteral = "'" + zone.getId().replace("'", "''") + "'";
+        String sums = WINDOW_SUMS.formatted(purchasePattern ? PATTERN_COLUMNS.formatted(zoneLiteral) : NO_PATTERN_COLUMNS);
         try (Statement st = connection.createStatement()) {
-            st.execute(WINDOW_TABLE.formatted(purchasePattern ? PATTERN_COLUMNS.formatted(zoneLiteral) : NO_PATTERN_COLUMNS,
-                    windowStart, windowOnly));
+            st.execute(candidates == null
+                    ? WINDOW_TABLE.formatted(sums, windowStart)
+                    : CANDIDATE_WINDOW_TABLE.formatted(candidates, sums, windowStart));
             st.execute("analyze segment_window");
         }
         windowSummed = true;

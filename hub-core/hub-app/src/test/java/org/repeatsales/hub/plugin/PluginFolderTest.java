@@ -23,7 +23,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /** Plugins dropped into, and removed from, the folder of a running hub; broken ones fail alone. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"hub.inbox.enabled=false", "hub.plugins.poll-millis=100"})
-class PluginFolderTest {
+public class PluginFolderTest {
 
     @LocalServerPort
     int port;
@@ -180,7 +180,8 @@ class PluginFolderTest {
         return found[0];
     }
 
-    static void await(java.util.function.BooleanSupplier condition) {
+    /** Waits up to 20 s for the condition, polling; other tests that wait on a plugin or a file use it too. */
+    public static void await(java.util.function.BooleanSupplier condition) {
         long deadline = System.currentTimeMillis() + 20_000;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
