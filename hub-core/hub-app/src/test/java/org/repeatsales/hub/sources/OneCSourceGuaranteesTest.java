@@ -141,9 +141,11 @@ class OneCSourceGuaranteesTest {
         for (int i = 1; i <= 6; i++) {
             add(i, "2025-01-05T1" + i + ":00:00");
         }
-        // writing page 1 takes three seconds, time enough to read pages 2 and 3; the store refuses document 5
+        // page 2 answers a second late, so page 1 is stored on its own; writing it takes four seconds, time
+        // enough to read pages 2 and 3; the store refuses document 5
+        base.beforePage(2, () -> sleep(1_000));
         jdbc.execute("create or replace function refuse_receipt() returns trigger language plpgsql as $$ begin "
-                + "if new.natural_key = '" + key(1) + "' then perform pg_sleep(3); end if; "
+                + "if new.natural_key = '" + key(1) + "' then perform pg_sleep(4); end if; "
                 + "if new.natural_key = '" + key(5) + "' then raise exception 'store refused %', new.natural_key; end if; "
                 + "return new; end $$");
         jdbc.execute("create trigger refuse_receipt before insert on receipt for each row execute function refuse_receipt()");
