@@ -150,8 +150,10 @@ final class IdentityResolver {
         }
         Map<Key, Long> existing = new HashMap<>();
         try (PreparedStatement st = KeyLookups.prepare(connection,
-                "select i.kind, i.value, i.client_id, (c.name is null)::int | (c.phone is null)::int << 1"
-                        + "   | (c.email is null)::int << 2 | (c.birthday is null)::int << 3 | (c.city is null)::int << 4"
+                // << and | share one precedence in PostgreSQL and group from the left: without the
+                // parentheses every bit was shifted again by the shifts after it
+                "select i.kind, i.value, i.client_id, (c.name is null)::int | ((c.phone is null)::int << 1)"
+                        + "   | ((c.email is null)::int << 2) | ((c.birthday is null)::int << 3) | ((c.city is null)::int << 4)"
                         + " from client_identity i"
                         + " join unnest(?::text[], ?::text[]) as k(kind, value) on i.kind = k.kind and i.value = k.value"
                         + " join client c on c.id = i.client_id")) {

@@ -100,6 +100,21 @@ class SourceRunTest {
     }
 
     @Test
+    void shouldGiveAKnownClientTheEmailALaterRunBrings() {
+        try (SourceRun run = imports.startSourceRun("onec-test", "Document_X", "onec-odata")) {
+            run.write(page(receiptBy("A", new Buyer("Орлова Вера", "+79160001122", null, null, null, "Тверь"), "500.00")), null);
+            run.succeed("ok");
+        }
+        try (SourceRun run = imports.startSourceRun("onec-test", "Document_X", "onec-odata")) {
+            run.write(page(receiptBy("B", new Buyer(null, "+79160001122", "vera@example.ru", null, null, null), "300.00")), null);
+            run.succeed("ok");
+        }
+
+        assertThat(jdbc.queryForList("select concat_ws(' ', name, phone, email, city) from client", String.class))
+                .containsExactly("Орлова Вера +79160001122 vera@example.ru Тверь");
+    }
+
+    @Test
     void shouldPlanTheStoreLookupsOfEveryPageForThatPageHoweverManyPagesThePollWrites() {
         // analyzed while empty, as a store is before its first poll of a big base: a plan made now and
         // kept would take the tables for empty while the poll fills them
