@@ -22,23 +22,37 @@ import org.repeatsales.hub.ingest.ReceiptRecord;
  * the e-mail of another).
  *
  * <p>Works set-wise on a whole batch: one query reads the identities already known, one COPY
- * writes the new ones. It must run under the ingest lock, inside the batch's transaction.
+ * writes the new ones. It must run under the ingest lock, inside the batch's transaction. Keys the
+ * run resolved in earlier batches come from {@link RunIdentities} instead of the query.
  */
 final class IdentityResolver {
 
-    /** Which client each receipt belongs to, and the clients whose statistics the merges changed. */
-    record Resolution(Map<ReceiptRecord, Long> clientOf, Set<Long> mergedInto) {
+    /**
+     * Which client each receipt belongs to, the clients whose statistics the merges changed, and what
+     * the run may remember of the batch once it commits.
+     */
+    record Resolution(Map<ReceiptRecord, Long> clientOf, Set<Long> mergedInto, Learned learned) {
     }
 
-    private record Key(String kind, String value) {
+    /**
+     * What the batch tells about identities once it commits: the client of each of its keys, the
+     * profile fields those clients still lack where known, and the clients it merged away.
+     */
+    record Learned(Map<Key, Long> clientOfKey, Map<Long, Integer> missingFieldsOf, Map<Long, Long> absorbedInto) {
+        static final Learned NOTHING = new Learned(Map.of(), Map.of(), Map.of());
+    }
+
+    record Key(String kind, String value) {
     }
 
     private final Connection connection;
+    private final RunIdentities runIdentities;
     /** Which profile fields each already known client lacks (bits as in {@link Profile#fields()}). */
     private final Map<Long, Integer> missingFieldsOf = new HashMap<>();
 
-    IdentityResolver(Connection connection) {
+    IdentityResolver(Connection connection, RunIdentities runIdentities) {
         this.connection = connection;
+        this.runIdentities = runIdentities;
     }
 
     Resolution resolve(List<ReceiptRecord> receipts) throws SQLException {
@@ -63,23 +77,27 @@ final class IdentityResolver {
             }
         }
         if (known.isEmpty()) {
-            return new Resolution(clientOf, Set.of());
+            return new Resolution(clientOf, Set.of(), Learned.NOTHING);
         }
 
         // Clients already known for any key, per group of keys that belong to one person.
-        Map<Key, Long> existing = loadExisting(index.keySet());
+        Map<Key, Long> existing = remembered(index.keySet());
+        existing.putAll(loadExisting(index.keySet().stream().filter(k -> !existing.containsKey(k)).toList()));
         Map<Integer, TreeSet<Long>> clientsOfGroup = new HashMap<>();
         existing.forEach((key, clientId) ->
                 clientsOfGroup.computeIfAbsent(groups.find(index.get(key)), g -> new TreeSet<>()).add(clientId));
 
         Set<Long> mergedInto = new java.util.HashSet<>();
+        Map<Long, Long> absorbedInto = new HashMap<>();
         Map<Integer, Long> clientOfGroup = new HashMap<>();
         for (Map.Entry<Integer, TreeSet<Long>> e : clientsOfGroup.entrySet()) {
             TreeSet<Long> ids = e.getValue();
             long survivor = ids.first();
             clientOfGroup.put(e.getKey(), survivor);
             if (ids.size() > 1) {
-                merge(survivor, new ArrayList<>(ids.tailSet(survivor, false)));
+                List<Long> absorbed = new ArrayList<>(ids.tailSet(survivor, false));
+                merge(survivor, absorbed);
+                absorbed.forEach(a -> absorbedInto.put(a, survivor));
                 mergedInto.add(survivor);
                 missingFieldsOf.remove(survivor); // its profile just changed: let the batch fill what it can
             }
@@ -122,7 +140,47 @@ final class IdentityResolver {
         for (ReceiptRecord r : known) {
             clientOf.put(r, clientOfGroup.get(groups.find(index.get(keysOf(r).get(0)))));
         }
-        return new Resolution(clientOf, mergedInto);
+        Map<Key, Long> clientOfKey = new HashMap<>();
+        index.forEach((key, i) -> clientOfKey.put(key, clientOfGroup.get(groups.find(i))));
+        return new Resolution(clientOf, mergedInto,
+                new Learned(clientOfKey, missingAfter(profiles, clientOfGroup, newGroups), absorbedInto));
+    }
+
+    /** The keys the run already resolved, with what their clients lacked when it last wrote them. */
+    private Map<Key, Long> remembered(Set<Key> keys) {
+        Map<Key, Long> found = new HashMap<>();
+        for (Key k : keys) {
+            Long client = runIdentities.clientOf(k);
+            if (client != null) {
+                found.put(k, client);
+                Integer missing = runIdentities.missingFieldsOf(client);
+                if (missing != null) {
+                    missingFieldsOf.put(client, missing);
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * The fields each client of the batch lacks once the batch is written: a new client lacks what
+     * its profile lacks, a known one loses the gaps the profile fills. A merged client's fields are
+     * unknown (they came from the absorbed ones), so its next batch fills what it can.
+     */
+    private Map<Long, Integer> missingAfter(Map<Integer, Profile> profiles, Map<Integer, Long> clientOfGroup,
+                                            List<Integer> newGroups) {
+        Map<Long, Integer> after = new HashMap<>();
+        for (Integer g : newGroups) {
+            after.put(clientOfGroup.get(g), ~profiles.get(g).fields() & Profile.ALL_FIELDS);
+        }
+        profiles.forEach((group, p) -> {
+            long client = clientOfGroup.get(group);
+            Integer before = after.containsKey(client) ? after.get(client) : missingFieldsOf.get(client);
+            if (before != null) {
+                after.put(client, before & ~p.fields());
+            }
+        });
+        return after;
     }
 
     static List<Key> keysOf(ReceiptRecord r) {
@@ -140,7 +198,10 @@ final class IdentityResolver {
         return keys;
     }
 
-    private Map<Key, Long> loadExisting(Set<Key> keys) throws SQLException {
+    private Map<Key, Long> loadExisting(List<Key> keys) throws SQLException {
+        if (keys.isEmpty()) {
+            return new HashMap<>();
+        }
         String[] kinds = new String[keys.size()];
         String[] values = new String[keys.size()];
         int i = 0;
@@ -265,6 +326,8 @@ final class IdentityResolver {
         String email;
         java.time.LocalDate birthday;
         String city;
+
+        static final int ALL_FIELDS = 31;
 
         /** Bits of the fields this profile has: name 1, phone 2, email 4, birthday 8, city 16. */
         int fields() {

@@ -38,6 +38,11 @@ final class ReceiptBatchWriter {
     private final Long bytesTotal;
 
     private final ImportCounts counts = new ImportCounts();
+    /** The identity keys this run's committed batches resolved. */
+    private final RunIdentities runIdentities = new RunIdentities(RunIdentities.CAPACITY);
+    /** The identity epoch the batch in flight started at, and what the run may remember of it once committed. */
+    private long batchEpoch;
+    private IdentityResolver.Learned learned;
     private String proofFile;
     /**
      * Nanoseconds spent per step of the batch, summed over the run (logged at debug level); the
@@ -80,8 +85,12 @@ final class ReceiptBatchWriter {
      */
     long write(BatchCollector.Batch batch, String removalSource, List<String> removedKeys, InTransaction hook) {
         long removed;
+        learned = IdentityResolver.Learned.NOTHING;
         try {
             ImportCounts written = writeBatch(batch);
+            // Still under the ingest lock, so only the batch's own merges can have moved the epoch; whatever
+            // moves it later in the transaction (removals, the hook) makes the next batch forget.
+            long endEpoch = learned.absorbedInto().isEmpty() ? batchEpoch : RunIdentities.epochOf(connection);
             removed = removedKeys.isEmpty() ? 0 : remove(removalSource, removedKeys);
             if (hook != null) {
                 hook.run(connection);
@@ -90,6 +99,7 @@ final class ReceiptBatchWriter {
             recordProgress(written, batch.bytesRead());
             connection.commit();
             stepNanos[5] += System.nanoTime() - t;
+            runIdentities.learn(learned, batchEpoch, endEpoch);
             counts.add(written);
         } catch (SQLException e) {
             rollbackQuietly();
@@ -145,6 +155,7 @@ final class ReceiptBatchWriter {
         try (Statement st = connection.createStatement()) {
             st.execute("select pg_advisory_xact_lock(" + IngestLock.KEY + ")");
         }
+        batchEpoch = runIdentities.startBatch(connection);
         ImportCounts batch = new ImportCounts();
         batch.rejected(rejections.size());
 
@@ -179,7 +190,8 @@ final class ReceiptBatchWriter {
         Set<Long> recompute = new HashSet<>();
         if (!toWrite.isEmpty()) {
             List<ReceiptRecord> writes = new ArrayList<>(toWrite.values());
-            IdentityResolver.Resolution resolution = new IdentityResolver(connection).resolve(writes);
+            IdentityResolver.Resolution resolution = new IdentityResolver(connection, runIdentities).resolve(writes);
+            learned = resolution.learned();
             recompute.addAll(resolution.mergedInto());
             t = lap(1, t);
 
