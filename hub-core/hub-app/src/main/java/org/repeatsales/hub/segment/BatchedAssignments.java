@@ -20,6 +20,7 @@ final class BatchedAssignments implements SegmentAssignments {
 
     private final String strategy;
     private final Set<String> cells;
+    private final GivenClients given;
     private final int batchSize;
     private final CopyManager copy;
     private final StringBuilder pending = new StringBuilder();
@@ -27,8 +28,10 @@ final class BatchedAssignments implements SegmentAssignments {
     private long last = Long.MIN_VALUE;
     private boolean ascending = true;
 
-    BatchedAssignments(Connection connection, String strategy, Set<String> cells, int batchSize) throws SQLException {
+    BatchedAssignments(Connection connection, String strategy, Set<String> cells, GivenClients given, int batchSize)
+            throws SQLException {
         this.strategy = strategy;
+        this.given = given;
         this.cells = cells;
         this.batchSize = batchSize;
         this.copy = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -39,6 +42,10 @@ final class BatchedAssignments implements SegmentAssignments {
         if (!cells.contains(cellCode)) {
             throw new IllegalArgumentException("Strategy '" + strategy + "' assigned client " + clientId
                     + " to undeclared cell '" + cellCode + "'");
+        }
+        if (!given.contains(clientId)) {
+            throw new IllegalArgumentException("Strategy '" + strategy + "' assigned client " + clientId
+                    + ", which is not among the clients it was given");
         }
         if (clientId <= last) {
             ascending = false;

@@ -81,6 +81,7 @@ final class StoreClientStream implements ClientStream {
 
     private final boolean purchasePattern;
     private final String candidates;
+    private final GivenClients given = new GivenClients();
     private boolean windowSummed;
 
     /**
@@ -110,7 +111,7 @@ final class StoreClientStream implements ClientStream {
             }
             PreparedStatement st = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             st.setFetchSize(fetchSize);
-            Cursor cursor = new RowCursor(st, st.executeQuery());
+            Cursor cursor = new RowCursor(st, st.executeQuery(), given);
             open.add(cursor);
             return cursor;
         } catch (SQLException e) {
@@ -130,6 +131,11 @@ final class StoreClientStream implements ClientStream {
         windowSummed = true;
     }
 
+    /** Every client id this stream handed out, over all its passes. */
+    GivenClients given() {
+        return given;
+    }
+
     /** Closes what a strategy left open. */
     void closeAll() {
         for (Cursor c : open) {
@@ -141,12 +147,14 @@ final class StoreClientStream implements ClientStream {
     private static final class RowCursor implements Cursor {
         private final PreparedStatement statement;
         private final ResultSet rows;
+        private final GivenClients given;
         private Boolean ahead;
         private boolean closed;
 
-        RowCursor(PreparedStatement statement, ResultSet rows) {
+        RowCursor(PreparedStatement statement, ResultSet rows, GivenClients given) {
             this.statement = statement;
             this.rows = rows;
+            this.given = given;
         }
 
         @Override
@@ -168,6 +176,7 @@ final class StoreClientStream implements ClientStream {
             }
             ahead = null;
             try {
+                given.add(rows.getLong(1));
                 return new ClientFacts(rows.getLong(1), rows.getInt(2), rows.getInt(3), rows.getBigDecimal(4),
                         rows.getBigDecimal(5), instant(rows, 6), instant(rows, 7), rows.getInt(8),
                         rows.getBigDecimal(9) == null ? BigDecimal.ZERO : rows.getBigDecimal(9),

@@ -60,6 +60,37 @@ class SegmentRefreshTest {
             01.04.2026 10:00;H-3;Зоя;89160000008;;Мёд;1;200;200;Продажа;Продукты
             """;
 
+    /** Puts every buyer into "all", and from 2030 on also a client id it read nowhere. */
+    private static final String STRANGER_STRATEGY = """
+            package test.stranger;
+
+            import java.util.List;
+            import org.pf4j.Extension;
+            import org.repeatsales.hub.api.Label;
+            import org.repeatsales.hub.api.segment.*;
+
+            @Extension
+            public class StrangerStrategy implements SegmentationStrategy {
+                public String id() { return "test-stranger"; }
+                public Label name() { return Label.of("Чужой клиент", "A stranger"); }
+                public List<ParameterSpec> parameters() { return List.of(); }
+                public List<Cell> cells(Parameters p) { return List.of(Cell.of("all", "Все", "All")); }
+                public void segment(SegmentationContext ctx, ClientStream clients, SegmentAssignments out) {
+                    try (ClientStream.Cursor c = clients.open()) {
+                        while (c.hasNext()) {
+                            ClientFacts f = c.next();
+                            if (f.purchases() > 0) {
+                                out.assign(f.clientId(), "all");
+                            }
+                        }
+                    }
+                    if (ctx.today().getYear() >= 2030) {
+                        out.assign(4_000_000_007L, "all");
+                    }
+                }
+            }
+            """;
+
     @LocalServerPort
     int port;
 
@@ -89,7 +120,9 @@ class SegmentRefreshTest {
                 TestPlugins.bundled("golden", "GoldenStrategy")), registry.folder());
         TestPlugins.drop(TestPlugins.build(work, "halfway", ">=0.2.0",
                 Map.of("test.throwing.HalfwayStrategy", TestPlugins.THROWING_REFRESH_STRATEGY)), registry.folder());
-        awaitStarted("lifecycle", "rfm", "abc", "golden", "halfway");
+        TestPlugins.drop(TestPlugins.build(work, "stranger", ">=0.2.0",
+                Map.of("test.stranger.StrangerStrategy", STRANGER_STRATEGY)), registry.folder());
+        awaitStarted("lifecycle", "rfm", "abc", "golden", "halfway", "stranger");
     }
 
     @Test
@@ -250,6 +283,25 @@ class SegmentRefreshTest {
         assertThat(refreshes.get(0).get("status").asText()).isEqualTo("failed");
         assertThat(refreshes.get(1).get("status").asText()).isEqualTo("succeeded");
         assertThat(admin.getText("/api/v1/status").status()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldFailARefreshWhoseStrategyAssignsAClientItWasNotGiven() {
+        long id = create("Чужой", "test-stranger", "{}");
+        assertThat(admin.postRaw("/api/v1/segments/" + id + "/refresh?asOf=" + AS_OF, new byte[0], "application/json").status())
+                .isEqualTo(200);
+        Map<String, String> before = membersByName(id);
+
+        HubApiClient.Response failed = admin.postRaw("/api/v1/segments/" + id + "/refresh?asOf=2030-01-01T09:00:00Z", new byte[0],
+                "application/json");
+
+        assertThat(failed.status()).isEqualTo(422);
+        assertThat(failed.json().get("message").asText())
+                .isEqualTo("Strategy 'test-stranger' failed: Strategy 'test-stranger' assigned client 4000000007,"
+                        + " which is not among the clients it was given");
+        assertThat(before).hasSize(6);
+        assertThat(membersByName(id)).isEqualTo(before);
+        assertThat(jdbc.queryForObject("select count(*) from segment_member where client_id = 4000000007", Long.class)).isZero();
     }
 
     @Test
