@@ -98,12 +98,11 @@ class SegmentAutoRefresh {
 
     void refreshDue() {
         try {
-            for (long id : due()) {
-                try {
-                    refresher.refresh(id, clock.instant());
-                } catch (RefreshFailedException e) {
-                    // recorded with its reason; the other segments still refresh
-                }
+            List<Long> due = due();
+            if (!due.isEmpty()) {
+                // one read of the store for all of them; a failed one is recorded with its reason
+                // and the others still refresh
+                refresher.refreshAll(due, clock.instant());
             }
         } catch (RuntimeException e) {
             log.error("Checking segments for refresh failed", e);

@@ -16,9 +16,17 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
@@ -77,7 +85,7 @@ public class SegmentRefresher {
     }
 
     /** One refresh per segment at a time; different segments refresh in parallel. */
-    private final ConcurrentHashMap<Long, Object> locks = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, ReentrantLock> locks = new ConcurrentHashMap<>();
 
     private final HubMetrics metrics;
 
@@ -106,56 +114,167 @@ public class SegmentRefresher {
      * @throws RefreshFailedException with the recorded failed refresh
      */
     public SegmentViews.Refresh refresh(long segmentId, Instant asOf, Mode mode) {
-        SegmentViews.Segment segment = segments.get(segmentId);
-        Instant at = asOf == null ? clock.instant() : asOf;
-        synchronized (locks.computeIfAbsent(segmentId, id -> new Object())) {
-            Instant started = clock.instant();
+        Outcome outcome = cycle(List.of(segments.get(segmentId)), asOf, mode).get(0);
+        if (outcome.failure() != null) {
+            throw outcome.failure();
+        }
+        return outcome.refresh();
+    }
+
+    /** How the refresh of one segment of a cycle ended: its succeeded refresh, or its recorded failure. */
+    public record Outcome(long segmentId, SegmentViews.Refresh refresh, RefreshFailedException failure) {
+    }
+
+    /**
+     * Refreshes the segments as of one moment from one snapshot of the store: their strategies read in
+     * one transaction, sharing the window sums (summed once per window start), then each segment's
+     * membership is written in a transaction of its own. A segment whose strategy or write fails is
+     * recorded as failed, and the others still refresh. Segments that no longer exist are skipped.
+     *
+     * @param asOf the moment to compute for; now when null
+     * @return an outcome per refreshed segment, in id order
+     */
+    public List<Outcome> refreshAll(List<Long> segmentIds, Instant asOf) {
+        List<SegmentViews.Segment> due = new ArrayList<>();
+        for (long id : new TreeSet<>(segmentIds)) {
             try {
-                long refreshId = run(segment, at, mode);
-                SegmentViews.Refresh done = segments.refresh(refreshId);
-                log.info("Segment {} refreshed ({}) with {}: {} clients read, {} members, {} entered, {} moved, {} left",
-                        segmentId, done.mode(), segment.strategy(), done.clients(), done.members(), done.entered(),
-                        done.moved(), done.exited());
-                metrics.segmentRefreshed(segment.strategy(), true, Duration.between(started, clock.instant()));
-                return done;
-            } catch (RuntimeException | SQLException e) {
-                String message = "Strategy '" + segment.strategy() + "' failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
-                log.warn("Refresh of segment {} failed: {}", segmentId, message);
-                metrics.segmentRefreshed(segment.strategy(), false, Duration.between(started, clock.instant()));
-                long failedId = db.insertInto(SEGMENT_REFRESH, SEGMENT_REFRESH.SEGMENT_ID, SEGMENT_REFRESH.STATUS, SEGMENT_REFRESH.MESSAGE,
-                                SEGMENT_REFRESH.AS_OF, SEGMENT_REFRESH.STARTED_AT, SEGMENT_REFRESH.FINISHED_AT)
-                        .values(segmentId, "failed", message, utc(at), utc(started), utc(clock.instant()))
-                        .returning(SEGMENT_REFRESH.ID).fetchOne().getId();
-                throw new RefreshFailedException(segments.refresh(failedId), e);
+                due.add(segments.get(id));
+            } catch (NoSuchElementException e) {
+                log.debug("Segment {} was deleted before its refresh", id);
+            }
+        }
+        return cycle(due, asOf, Mode.AUTO);
+    }
+
+    private List<Outcome> cycle(List<SegmentViews.Segment> due, Instant asOf, Mode mode) {
+        Instant at = asOf == null ? clock.instant() : asOf;
+        List<SegmentViews.Segment> ordered = due.stream().sorted(Comparator.comparingLong(SegmentViews.Segment::id)).toList();
+        // in id order, so that two cycles never wait for each other's locks
+        List<ReentrantLock> held = new ArrayList<>();
+        try {
+            for (SegmentViews.Segment segment : ordered) {
+                ReentrantLock lock = locks.computeIfAbsent(segment.id(), id -> new ReentrantLock());
+                lock.lock();
+                held.add(lock);
+            }
+            return run(ordered, at, mode);
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).unlock();
             }
         }
     }
 
-    private long run(SegmentViews.Segment segment, Instant asOf, Mode mode) throws SQLException {
+    private List<Outcome> run(List<SegmentViews.Segment> ordered, Instant asOf, Mode mode) {
+        Map<Long, Outcome> outcomes = new HashMap<>();
+        Map<Long, Instant> started = new HashMap<>();
+        Map<Long, Read> reads = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                long started = System.nanoTime();
-                Read read = read(c, segment, asOf, mode);
-                long applied = System.nanoTime();
-                long refreshId = write(c, segment.id(), asOf, read);
-                log.debug("Segment {}: strategy {} ms, membership {} ms", segment.id(), (applied - started) / 1_000_000,
-                        (System.nanoTime() - applied) / 1_000_000);
-                return refreshId;
+                beginRead(c);
+                WindowSums windows = new WindowSums(c, hub.timezone());
+                for (SegmentViews.Segment segment : ordered) {
+                    started.put(segment.id(), clock.instant());
+                    long t0 = System.nanoTime();
+                    Savepoint savepoint = c.setSavepoint();
+                    int mark = windows.mark();
+                    try {
+                        reads.put(segment.id(), read(c, segment, asOf, mode, windows, System.nanoTime()));
+                        c.releaseSavepoint(savepoint);
+                    } catch (RuntimeException | SQLException e) {
+                        c.rollback(savepoint);
+                        windows.forgetSince(mark);
+                        outcomes.put(segment.id(), failed(segment, asOf, started.get(segment.id()), System.nanoTime() - t0, e));
+                    }
+                }
+                c.commit();
             } catch (RuntimeException | SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                try (Statement st = c.createStatement()) {
-                    c.setAutoCommit(true);
-                    // the one table the read leaves for the write; the connection goes back to the pool
-                    st.execute("drop table if exists " + DIFF);
-                } catch (SQLException e) {
-                    // a connection that broke took its temporary tables with it; the refresh's own
-                    // failure, if any, is what the caller should see
-                    log.debug("Cleaning up after the refresh of segment {}: {}", segment.id(), e.getMessage());
+                // the shared read itself broke (e.g. the connection): no segment read in it may be written
+                rollbackQuietly(c);
+                reads.clear();
+                for (SegmentViews.Segment segment : ordered) {
+                    outcomes.computeIfAbsent(segment.id(), id -> failed(segment, asOf, started.getOrDefault(id, clock.instant()), 0, e));
                 }
             }
+            for (SegmentViews.Segment segment : ordered) {
+                Read read = reads.get(segment.id());
+                if (read == null) {
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                try {
+                    long refreshId = write(c, segment.id(), asOf, read);
+                    long written = System.nanoTime() - t0;
+                    log.debug("Segment {}: strategy {} ms, membership {} ms", segment.id(), read.nanos() / 1_000_000,
+                            written / 1_000_000);
+                    outcomes.put(segment.id(), succeeded(segment, refreshId, read.nanos() + written));
+                } catch (RuntimeException | SQLException e) {
+                    rollbackQuietly(c);
+                    outcomes.put(segment.id(), failed(segment, asOf, started.get(segment.id()), read.nanos() + System.nanoTime() - t0, e));
+                }
+            }
+            try (Statement st = c.createStatement()) {
+                c.setAutoCommit(true);
+                // the tables the reads left for the writes; the connection goes back to the pool
+                for (SegmentViews.Segment segment : ordered) {
+                    st.execute("drop table if exists " + diffOf(segment.id()));
+                }
+                st.execute("drop table if exists " + DIFF);
+            } catch (SQLException e) {
+                // a connection that broke took its temporary tables with it; the refreshes' own
+                // failures, if any, are what the caller should see
+                log.debug("Cleaning up after refreshing segments {}: {}", started.keySet(), e.getMessage());
+            }
+        } catch (SQLException e) {
+            for (SegmentViews.Segment segment : ordered) {
+                outcomes.computeIfAbsent(segment.id(), id -> failed(segment, asOf, started.getOrDefault(id, clock.instant()), 0, e));
+            }
+        }
+        return ordered.stream().map(segment -> outcomes.get(segment.id())).toList();
+    }
+
+    private Outcome succeeded(SegmentViews.Segment segment, long refreshId, long nanos) {
+        SegmentViews.Refresh done = segments.refresh(refreshId);
+        log.info("Segment {} refreshed ({}) with {}: {} clients read, {} members, {} entered, {} moved, {} left",
+                segment.id(), done.mode(), segment.strategy(), done.clients(), done.members(), done.entered(),
+                done.moved(), done.exited());
+        metrics.segmentRefreshed(segment.strategy(), true, Duration.ofNanos(nanos));
+        return new Outcome(segment.id(), done, null);
+    }
+
+    /** Records the failed refresh with its reason. */
+    private Outcome failed(SegmentViews.Segment segment, Instant asOf, Instant started, long nanos, Exception e) {
+        String message = "Strategy '" + segment.strategy() + "' failed: " + (e.getMessage() == null ? e.toString() : e.getMessage());
+        log.warn("Refresh of segment {} failed: {}", segment.id(), message);
+        metrics.segmentRefreshed(segment.strategy(), false, Duration.ofNanos(nanos));
+        long failedId = db.insertInto(SEGMENT_REFRESH, SEGMENT_REFRESH.SEGMENT_ID, SEGMENT_REFRESH.STATUS, SEGMENT_REFRESH.MESSAGE,
+                        SEGMENT_REFRESH.AS_OF, SEGMENT_REFRESH.STARTED_AT, SEGMENT_REFRESH.FINISHED_AT)
+                .values(segment.id(), "failed", message, utc(asOf), utc(started), utc(clock.instant()))
+                .returning(SEGMENT_REFRESH.ID).fetchOne().getId();
+        return new Outcome(segment.id(), null, new RefreshFailedException(segments.refresh(failedId), e));
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            log.debug("Rollback after a failed refresh: {}", e.getMessage());
+        }
+    }
+
+    /** The name a segment's diff keeps from its read to its write, while the cycle reads the others. */
+    private static String diffOf(long segmentId) {
+        return DIFF + "_" + segmentId;
+    }
+
+    /** One snapshot for every read of a cycle: each pass, each strategy and each diff see the same data. */
+    private static void beginRead(Connection c) throws SQLException {
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (Statement st = c.createStatement()) {
+            // the window sums, the diff and the sorts of a million clients stay in memory
+            st.execute("set local work_mem = '" + WORK_MEM + "'");
+            st.execute("drop table if exists " + DIFF);
         }
     }
 
@@ -165,22 +284,17 @@ public class SegmentRefresher {
      * @param startedAt when the read's snapshot was taken: the next incremental refresh looks for
      *     changes from there
      */
-    private record Read(Previous previous, Timestamp startedAt, long clients, boolean incremental) {
+    private record Read(Previous previous, Timestamp startedAt, long clients, boolean incremental, long nanos) {
     }
 
     /**
      * The first of a refresh's two transactions: runs the strategy over one snapshot of the store
      * (every pass and the diff see the same data) and leaves the difference to the membership in
-     * {@link #DIFF}. It writes nothing lasting, so it commits only to let the write see what was
-     * committed meanwhile.
+     * {@link #DIFF}, renamed to {@link #diffOf} for its write. It writes nothing lasting; the cycle
+     * commits it after the last segment's read only to let the writes see what was committed meanwhile.
      */
-    private Read read(Connection c, SegmentViews.Segment segment, Instant asOf, Mode mode) throws SQLException {
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        try (Statement st = c.createStatement()) {
-            // the window sums, the diff and the sorts of a million clients stay in memory
-            st.execute("set local work_mem = '" + WORK_MEM + "'");
-            st.execute("drop table if exists " + DIFF);
-        }
+    private Read read(Connection c, SegmentViews.Segment segment, Instant asOf, Mode mode, WindowSums windows, long t0)
+            throws SQLException {
         Previous previous = previous(c, segment.id());
         Timestamp startedAt = transactionStart(c);
         try (Statement st = c.createStatement()) {
@@ -200,8 +314,8 @@ public class SegmentRefresher {
             // one row per client by construction
             diff(c, segment.id(), false, true);
             long clients = single(c, "select count(*) from client");
-            c.commit();
-            return new Read(previous, startedAt, clients, false);
+            keepDiff(c, segment.id());
+            return new Read(previous, startedAt, clients, false, System.nanoTime() - t0);
         }
         boolean[] unique = new boolean[1];
         boolean incremental = plugins.withStrategy(segment.strategy(), strategy -> {
@@ -220,7 +334,7 @@ public class SegmentRefresher {
                     collectCandidates(c, previous, asOf, window, strategy.recencyBoundaries(parameters));
                 }
                 StoreClientStream stream = new StoreClientStream(c, windowStart, hub.timezone(), FETCH_SIZE,
-                        strategy.needsPurchasePattern(parameters), partial ? CANDIDATES : null);
+                        strategy.needsPurchasePattern(parameters), partial ? CANDIDATES : null, windows);
                 try {
                     BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, stream.given(), BATCH_SIZE);
                     strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);
@@ -236,8 +350,20 @@ public class SegmentRefresher {
         });
         diff(c, segment.id(), incremental, unique[0]);
         long clients = single(c, incremental ? "select count(*) from " + CANDIDATES : "select count(*) from client");
-        c.commit();
-        return new Read(previous, startedAt, clients, incremental);
+        keepDiff(c, segment.id());
+        return new Read(previous, startedAt, clients, incremental, System.nanoTime() - t0);
+    }
+
+    /**
+     * Keeps the segment's diff under its own name for its write and drops the rest of its read, so
+     * that the next segment of the cycle reads into the same names.
+     */
+    private static void keepDiff(Connection c, long segmentId) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("drop table if exists segment_raw, segment_new, " + CANDIDATES + ", segment_window");
+            st.execute("drop table if exists " + diffOf(segmentId));
+            st.execute("alter table " + DIFF + " rename to " + diffOf(segmentId));
+        }
     }
 
     /** The segment's latest succeeded refresh: what an incremental one builds on. */
@@ -405,6 +531,7 @@ public class SegmentRefresher {
         }
         long refreshId = insertRunning(c, segmentId, asOf, read.startedAt());
         try (Statement st = c.createStatement()) {
+            st.execute("alter table " + diffOf(segmentId) + " rename to " + DIFF);
             st.execute("analyze segment_diff");
         }
         update(c, "delete from segment_diff d where not exists (select 1 from client x where x.id = d.client_id)");
@@ -446,6 +573,9 @@ public class SegmentRefresher {
                 where r.id = ?
                 """, now, read.clients(), read.incremental() ? "incremental" : "full", segmentId, refreshId);
         update(c, "update segment set refreshed_at = ? where id = ?", now, segmentId);
+        try (Statement st = c.createStatement()) {
+            st.execute("drop table " + DIFF);
+        }
         c.commit();
         return refreshId;
     }

@@ -40,7 +40,8 @@ final class StoreClientStream implements ClientStream {
                          filter (where not r.is_refund))::int as months,
                      (count(*) filter (where not r.is_refund and r.discount > 0))::bigint as discounted""";
     private static final String NO_PATTERN_COLUMNS = "0::int as months, 0::bigint as discounted";
-    // Summed once per refresh into a temporary table, set-based, before the first pass reads it:
+    // Summed once per read transaction and window start (WindowSums: the segments of a refresh cycle
+    // share it) into a temporary table, set-based, before the first pass reads it:
     // CREATE TABLE AS may aggregate with parallel workers, which a cursor read row by row never gets,
     // and a strategy's second pass reads the sums instead of aggregating the receipts again. Its
     // values are literals because CREATE TABLE AS takes no bind parameters (an Instant's text and a
@@ -52,7 +53,7 @@ final class StoreClientStream implements ClientStream {
                    sum(case when r.is_refund then -r.total else r.total end) as revenue,
                    %s""";
     private static final String WINDOW_TABLE = """
-            create temp table segment_window on commit drop as
+            create temp table %s on commit drop as
             select r.client_id, %s
             from receipt r
             where r.client_id is not null and r.purchased_at >= timestamptz '%s'
@@ -71,7 +72,7 @@ final class StoreClientStream implements ClientStream {
                 from receipt r
                 where r.client_id = k.client_id and r.purchased_at >= timestamptz '%s') w
             """;
-    private static final String WINDOW_JOIN = "left join segment_window w on w.client_id = c.id\n";
+    private static final String WINDOW_JOIN = "left join %s w on w.client_id = c.id\n";
 
     private final Connection connection;
     private final Instant windowStart;
@@ -81,16 +82,20 @@ final class StoreClientStream implements ClientStream {
 
     private final boolean purchasePattern;
     private final String candidates;
+    private final WindowSums shared;
     private final GivenClients given = new GivenClients();
-    private boolean windowSummed;
+    private String windowTable;
 
     /**
      * @param candidates name of a table of client ids (column {@code client_id}) to read only those
      *     clients, for an incremental refresh; null to read every client
+     * @param shared the window sums of every client in this transaction, which a read of every
+     *     client takes its sums from
      */
     StoreClientStream(Connection connection, Instant windowStart, ZoneId zone, int fetchSize, boolean purchasePattern,
-            String candidates) {
+            String candidates, WindowSums shared) {
         this.connection = connection;
+        this.shared = shared;
         this.candidates = candidates;
         this.purchasePattern = purchasePattern;
         this.windowStart = windowStart;
@@ -101,14 +106,14 @@ final class StoreClientStream implements ClientStream {
     @Override
     public Cursor open() {
         String only = candidates == null ? "" : "join " + candidates + " k on k.client_id = c.id\n";
-        String sql = windowStart == null
-                ? COLUMNS.formatted("0, 0, 0, 0", only)
-                : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), coalesce(w.months, 0), "
-                        + "coalesce(w.discounted, 0)", only + WINDOW_JOIN);
         try {
-            if (windowStart != null && !windowSummed) {
-                sumWindow();
+            if (windowStart != null && windowTable == null) {
+                windowTable = candidates == null ? shared.table(windowStart, purchasePattern) : sumCandidatesWindow();
             }
+            String sql = windowStart == null
+                    ? COLUMNS.formatted("0, 0, 0, 0", only)
+                    : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), coalesce(w.months, 0), "
+                            + "coalesce(w.discounted, 0)", only + WINDOW_JOIN.formatted(windowTable));
             PreparedStatement st = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             st.setFetchSize(fetchSize);
             Cursor cursor = new RowCursor(st, st.executeQuery(), given);
@@ -119,16 +124,23 @@ final class StoreClientStream implements ClientStream {
         }
     }
 
-    private void sumWindow() throws SQLException {
-        String zoneLiteral = "'" + zone.getId().replace("'", "''") + "'";
-        String sums = WINDOW_SUMS.formatted(purchasePattern ? PATTERN_COLUMNS.formatted(zoneLiteral) : NO_PATTERN_COLUMNS);
+    /** The window sums of the candidates alone, in a table of this refresh's own. */
+    private String sumCandidatesWindow() throws SQLException {
         try (Statement st = connection.createStatement()) {
-            st.execute(candidates == null
-                    ? WINDOW_TABLE.formatted(sums, windowStart)
-                    : CANDIDATE_WINDOW_TABLE.formatted(candidates, sums, windowStart));
+            st.execute(CANDIDATE_WINDOW_TABLE.formatted(candidates, sums(purchasePattern, zone), windowStart));
             st.execute("analyze segment_window");
         }
-        windowSummed = true;
+        return "segment_window";
+    }
+
+    /** The statement that sums every client's window from {@code windowStart} into the temporary table {@code name}. */
+    static String windowTable(String name, Instant windowStart, boolean purchasePattern, ZoneId zone) {
+        return WINDOW_TABLE.formatted(name, sums(purchasePattern, zone), windowStart);
+    }
+
+    private static String sums(boolean purchasePattern, ZoneId zone) {
+        String zoneLiteral = "'" + zone.getId().replace("'", "''") + "'";
+        return WINDOW_SUMS.formatted(purchasePattern ? PATTERN_COLUMNS.formatted(zoneLiteral) : NO_PATTERN_COLUMNS);
     }
 
     /** Every client id this stream handed out, over all its passes. */

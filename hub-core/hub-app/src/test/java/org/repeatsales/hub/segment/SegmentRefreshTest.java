@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,7 @@ class SegmentRefreshTest {
             01.04.2026 10:00;H-3;Зоя;89160000008;;Мёд;1;200;200;Продажа;Продукты
             """;
 
-    /** Puts every buyer into "all", and from 2030 on also a client id it read nowhere. */
+    /** Puts every buyer into "all", and also the client id of its parameter "stranger", which it read nowhere. */
     private static final String STRANGER_STRATEGY = """
             package test.stranger;
 
@@ -73,7 +74,9 @@ class SegmentRefreshTest {
             public class StrangerStrategy implements SegmentationStrategy {
                 public String id() { return "test-stranger"; }
                 public Label name() { return Label.of("Чужой клиент", "A stranger"); }
-                public List<ParameterSpec> parameters() { return List.of(); }
+                public List<ParameterSpec> parameters() {
+                    return List.of(new ParameterSpec("stranger", ParameterType.TEXT, "", null, null, Label.of("Чужой", "Stranger")));
+                }
                 public List<Cell> cells(Parameters p) { return List.of(Cell.of("all", "Все", "All")); }
                 public void segment(SegmentationContext ctx, ClientStream clients, SegmentAssignments out) {
                     try (ClientStream.Cursor c = clients.open()) {
@@ -84,8 +87,9 @@ class SegmentRefreshTest {
                             }
                         }
                     }
-                    if (ctx.today().getYear() >= 2030) {
-                        out.assign(4_000_000_007L, "all");
+                    String stranger = ctx.parameters().text("stranger");
+                    if (!stranger.isEmpty()) {
+                        out.assign(Long.parseLong(stranger), "all");
                     }
                 }
             }
@@ -102,6 +106,9 @@ class SegmentRefreshTest {
 
     @Autowired
     JdbcTemplate jdbc;
+
+    @Autowired
+    SegmentRefresher refresher;
 
     HubApiClient admin;
 
@@ -286,22 +293,45 @@ class SegmentRefreshTest {
     }
 
     @Test
-    void shouldFailARefreshWhoseStrategyAssignsAClientItWasNotGiven() {
-        long id = create("Чужой", "test-stranger", "{}");
-        assertThat(admin.postRaw("/api/v1/segments/" + id + "/refresh?asOf=" + AS_OF, new byte[0], "application/json").status())
-                .isEqualTo(200);
-        Map<String, String> before = membersByName(id);
+    void shouldFailARefreshWhoseStrategyAssignsAClientItWasNotGivenAndWriteNothing() {
+        long id = create("Чужой", "test-stranger", "{\"stranger\": \"4000000007\"}");
 
-        HubApiClient.Response failed = admin.postRaw("/api/v1/segments/" + id + "/refresh?asOf=2030-01-01T09:00:00Z", new byte[0],
+        HubApiClient.Response failed = admin.postRaw("/api/v1/segments/" + id + "/refresh?asOf=" + AS_OF, new byte[0],
                 "application/json");
 
         assertThat(failed.status()).isEqualTo(422);
         assertThat(failed.json().get("message").asText())
                 .isEqualTo("Strategy 'test-stranger' failed: Strategy 'test-stranger' assigned client 4000000007,"
                         + " which is not among the clients it was given");
-        assertThat(before).hasSize(6);
-        assertThat(membersByName(id)).isEqualTo(before);
-        assertThat(jdbc.queryForObject("select count(*) from segment_member where client_id = 4000000007", Long.class)).isZero();
+        assertThat(membersByName(id)).isEmpty();
+        assertThat(jdbc.queryForObject("select count(*) from segment_movement where segment_id = ?", Long.class, id)).isZero();
+    }
+
+    @Test
+    void shouldRefreshTheSegmentsOfOneCycleAsEachAloneWouldAndRecordTheOneThatFails() {
+        long abc = create("Цикл: ABC", "abc", "{}");
+        long golden = create("Цикл: золотые", "golden", "{}");
+        long failing = create("Цикл: чужой", "test-stranger", "{\"stranger\": \"4000000009\"}");
+        long rfm = create("Цикл: RFM", "rfm", "{}");
+
+        List<SegmentRefresher.Outcome> outcomes = refresher.refreshAll(List.of(rfm, failing, abc, golden), Instant.parse(AS_OF));
+
+        assertThat(outcomes).extracting(SegmentRefresher.Outcome::segmentId).containsExactly(abc, golden, failing, rfm);
+        assertThat(outcomes.get(2).refresh()).isNull();
+        assertThat(outcomes.get(2).failure().refresh().message()).contains("assigned client 4000000009");
+        assertThat(membersByName(failing)).isEmpty();
+        for (int i : List.of(0, 1, 3)) {
+            assertThat(outcomes.get(i).failure()).isNull();
+            assertThat(outcomes.get(i).refresh().status()).isEqualTo("succeeded");
+        }
+        // each of them refreshed alone, as before there were cycles
+        Map<Long, String> strategies = Map.of(abc, "abc", golden, "golden", rfm, "rfm");
+        for (var e : strategies.entrySet()) {
+            long alone = create("Один: " + e.getValue(), e.getValue(), "{}");
+            assertThat(admin.postRaw("/api/v1/segments/" + alone + "/refresh?asOf=" + AS_OF, new byte[0], "application/json")
+                    .status()).isEqualTo(200);
+            assertThat(membersByName(e.getKey())).as(e.getValue()).isNotEmpty().isEqualTo(membersByName(alone));
+        }
     }
 
     @Test
