@@ -27,12 +27,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * process of its own ({@link OneCPeer}, as a real 1C runs on its own server), polled by the hub's
  * real 1C source into an empty store, beside the file import of the same receipts as a 1C retail
  * CSV (the reference), both in one run on one fresh embedded PostgreSQL. Each channel runs once
- * untimed, then once timed, the store emptied before each run. Prints receipts, lines, seconds,
- * rates and the ratio of the timed runs. Run with the heap capped: {@code bin/hub bench-sources}
+ * untimed, then in timed rounds of one file import and one poll each, the store emptied (and
+ * checkpointed) before each run. Prints receipts, lines, the median seconds and rates, the ratio of
+ * the medians, and each round's times and ratio. Run with the heap capped: {@code bin/hub bench-sources}
  * uses -Xmx512m (the peer has its own heap).
  *
  * <p>Options: {@code --documents N}, {@code --counterparties N}, {@code --page-size N} (the
- * source's $top), {@code --dir PATH} (work folder, default target/bench-sources).
+ * source's $top), {@code --rounds N} (timed rounds, default 3), {@code --dir PATH} (work folder,
+ * default target/bench-sources).
  */
 public final class SourceBenchmark {
 
@@ -48,15 +50,17 @@ public final class SourceBenchmark {
         int documents = 100_000;
         int counterparties = 20_000;
         int pageSize = 500;
+        int rounds = 3;
         Path dir = Path.of("target", "bench-sources");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--documents" -> documents = Integer.parseInt(args[++i].replace("_", ""));
                 case "--counterparties" -> counterparties = Integer.parseInt(args[++i].replace("_", ""));
                 case "--page-size" -> pageSize = Integer.parseInt(args[++i].replace("_", ""));
+                case "--rounds" -> rounds = Math.max(1, Integer.parseInt(args[++i]));
                 case "--dir" -> dir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + "; known: --documents N --counterparties N --page-size N --dir PATH");
+                        + "; known: --documents N --counterparties N --page-size N --rounds N --dir PATH");
             }
         }
         deleteRecursively(dir);
@@ -65,13 +69,14 @@ public final class SourceBenchmark {
         // the peer starts (and builds its catalogs) while this process writes the CSV
         OneCPeer onec = OneCPeer.start(documents, counterparties, SEED, PEER_HEAP_MB);
         try {
-            run(onec, documents, counterparties, pageSize, dir);
+            run(onec, documents, counterparties, pageSize, rounds, dir);
         } finally {
             onec.stop();
         }
     }
 
-    private static void run(OneCPeer onec, int documents, int counterparties, int pageSize, Path dir) throws Exception {
+    private static void run(OneCPeer onec, int documents, int counterparties, int pageSize, int rounds, Path dir)
+            throws Exception {
         OneCBenchBase data = new OneCBenchBase(documents, counterparties, SEED);
         Path csv = dir.resolve("bench-1c-sales.csv");
         long t0 = System.nanoTime();
@@ -110,38 +115,65 @@ public final class SourceBenchmark {
             checked(imports.importFile(request));
             double fileWarmUp = seconds(t0);
             empty(jdbc);
-            resetPeakHeap();
-            t0 = System.nanoTime();
-            ImportReport file = checked(imports.importFile(request));
-            double fileSeconds = seconds(t0);
-            long fileHeap = peakHeapMb();
-            long fileReceipts = count(jdbc, "select count(*) from receipt");
-            long fileLines = count(jdbc, "select count(*) from receipt_line");
-            empty(jdbc);
-
             t0 = System.nanoTime();
             checked(sources.poll(SOURCE, "bench"));
             double pollWarmUp = seconds(t0);
             empty(jdbc);
-            OneCPeer.Stats before = onec.stats();
-            resetPeakHeap();
-            t0 = System.nanoTime();
-            PollOutcome poll = checked(sources.poll(SOURCE, "bench"));
-            double pollSeconds = seconds(t0);
-            long pollHeap = peakHeapMb();
-            OneCPeer.Stats after = onec.stats();
-            long pollReceipts = count(jdbc, "select count(*) from receipt");
-            long pollLines = count(jdbc, "select count(*) from receipt_line");
-            long clients = count(jdbc, "select count(*) from client");
+
+            // Then timed rounds of one file import and one poll each: single runs of a few seconds on a
+            // shared 2-core machine vary by a fifth, so the ratio is taken of the median times.
+            double[] fileTimes = new double[rounds];
+            double[] pollTimes = new double[rounds];
+            long fileHeap = 0;
+            long pollHeap = 0;
+            ImportReport file = null;
+            PollOutcome poll = null;
+            long fileReceipts = 0;
+            long fileLines = 0;
+            long pollReceipts = 0;
+            long pollLines = 0;
+            long clients = 0;
+            OneCPeer.Stats before = null;
+            OneCPeer.Stats after = null;
+            for (int round = 0; round < rounds; round++) {
+                resetPeakHeap();
+                t0 = System.nanoTime();
+                file = checked(imports.importFile(request));
+                fileTimes[round] = seconds(t0);
+                fileHeap = Math.max(fileHeap, peakHeapMb());
+                fileReceipts = count(jdbc, "select count(*) from receipt");
+                fileLines = count(jdbc, "select count(*) from receipt_line");
+                empty(jdbc);
+
+                before = onec.stats();
+                resetPeakHeap();
+                t0 = System.nanoTime();
+                poll = checked(sources.poll(SOURCE, "bench"));
+                pollTimes[round] = seconds(t0);
+                pollHeap = Math.max(pollHeap, peakHeapMb());
+                after = onec.stats();
+                pollReceipts = count(jdbc, "select count(*) from receipt");
+                pollLines = count(jdbc, "select count(*) from receipt_line");
+                clients = count(jdbc, "select count(*) from client");
+                empty(jdbc);
+            }
+            double fileSeconds = median(fileTimes);
+            double pollSeconds = median(pollTimes);
 
             long maxHeap = Runtime.getRuntime().maxMemory() / (1024 * 1024);
             System.out.println();
-            System.out.printf(Locale.ROOT, "%-40s %9s %9s %9s %12s %8s%n", "run", "receipts", "lines", "seconds", "receipts/s", "time x");
-            System.out.printf(Locale.ROOT, "%-40s %9d %9d %9.2f %12.0f %8s%n", "reference: file import of the CSV", fileReceipts,
-                    fileLines, fileSeconds, fileReceipts / fileSeconds, "1.00");
-            System.out.printf(Locale.ROOT, "%-40s %9d %9d %9.2f %12.0f %8.2f%n", "1C poll over OData (WireMock), page " + pageSize,
-                    pollReceipts, pollLines, pollSeconds, pollReceipts / pollSeconds, pollSeconds / fileSeconds);
+            System.out.printf(Locale.ROOT, "%-40s %9s %9s %9s %12s %8s   %s%n", "run (median of " + rounds + " rounds)", "receipts", "lines",
+                    "seconds", "receipts/s", "time x", "rounds, s");
+            System.out.printf(Locale.ROOT, "%-40s %9d %9d %9.2f %12.0f %8s   %s%n", "reference: file import of the CSV", fileReceipts,
+                    fileLines, fileSeconds, fileReceipts / fileSeconds, "1.00", list(fileTimes));
+            System.out.printf(Locale.ROOT, "%-40s %9d %9d %9.2f %12.0f %8.2f   %s%n", "1C poll over OData (WireMock), page " + pageSize,
+                    pollReceipts, pollLines, pollSeconds, pollReceipts / pollSeconds, pollSeconds / fileSeconds, list(pollTimes));
             System.out.println();
+            StringBuilder perRound = new StringBuilder();
+            for (int round = 0; round < rounds; round++) {
+                perRound.append(String.format(Locale.ROOT, "%s%.2fx", round == 0 ? "" : ", ", pollTimes[round] / fileTimes[round]));
+            }
+            System.out.printf(Locale.ROOT, "ratio in each round: %s%n", perRound);
             System.out.printf(Locale.ROOT, "warm-up runs (untimed in the table): file import %.2f s, poll %.2f s (the peer rendering each answer)%n",
                     fileWarmUp, pollWarmUp);
             System.out.printf(Locale.ROOT, "file import: %d rows, peak heap %d MB of %d MB%n", file.rowsRead(), fileHeap, maxHeap);
@@ -152,6 +184,21 @@ public final class SourceBenchmark {
             System.out.printf(Locale.ROOT, "target: the poll within 1.5x of the file import's time -> %.2fx (%s)%n",
                     pollSeconds / fileSeconds, pollSeconds / fileSeconds <= 1.5 ? "met" : "NOT met");
         }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String list(double[] values) {
+        StringBuilder out = new StringBuilder();
+        for (double v : values) {
+            out.append(out.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%.2f", v));
+        }
+        return out.toString();
     }
 
     private static ImportReport checked(ImportReport report) {
@@ -173,6 +220,8 @@ public final class SourceBenchmark {
         jdbc.execute("truncate client, client_identity, receipt, receipt_line, client_stats, rejected_row, source_state,"
                 + " source_document_version restart identity cascade");
         jdbc.execute("vacuum analyze");
+        // the previous run's writes flushed now, not by a checkpoint that falls into the next timed run
+        jdbc.execute("checkpoint");
     }
 
     private static long count(JdbcTemplate jdbc, String sql) {
