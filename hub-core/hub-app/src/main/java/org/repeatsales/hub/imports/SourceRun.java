@@ -2,9 +2,6 @@ package org.repeatsales.hub.imports;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
-import org.repeatsales.hub.ingest.ReceiptRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,11 +39,7 @@ public final class SourceRun implements AutoCloseable {
 
     /** Stores one page and runs {@code hook} in the same transaction; nothing of it is stored if either fails. */
     public void write(SourcePage page, InTransaction hook) {
-        List<String> hashes = new ArrayList<>(page.receipts().size());
-        for (ReceiptRecord r : page.receipts()) {
-            hashes.add(r.contentHash());
-        }
-        BatchCollector.Batch batch = new BatchCollector.Batch(page.receipts(), hashes, page.rejections(), 0);
+        BatchCollector.Batch batch = new BatchCollector.Batch(page.receipts(), page.contentHashes(), page.rejections(), 0);
         removed += writer.write(batch, page.keySource(), page.removedKeys(), hook);
     }
 

@@ -46,9 +46,9 @@ class StoreBackedSources implements SourceStore {
             }
 
             @Override
-            public void storePage(List<ReceiptRecord> receipts, List<String> removedKeys, String watermark, Instant watermarkAt,
-                                  List<DocumentVersion> versions) {
-                run.write(new SourcePage(receipts, List.of(), sourceId, removedKeys), connection -> {
+            public void storePage(List<ReceiptRecord> receipts, List<String> contentHashes, List<String> removedKeys, String watermark,
+                                  Instant watermarkAt, List<DocumentVersion> versions) {
+                run.write(new SourcePage(receipts, contentHashes, List.of(), sourceId, removedKeys), connection -> {
                     SourceStates.advanceWatermark(connection, sourceId, watermark, watermarkAt);
                     SourceStates.recordVersions(connection, sourceId, versions);
                 });

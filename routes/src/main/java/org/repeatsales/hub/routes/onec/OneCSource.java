@@ -102,7 +102,8 @@ public final class OneCSource extends SinglePollSource {
      * A page read, parsed and mapped, ready to store: its receipts and the DataVersions to remember,
      * not the parsed JSON, so that a whole store batch of pages can wait for the store.
      */
-    private record Fetched(int page, List<SourceStore.DocumentVersion> versions, OneCDocumentMapper.Page mapped) {
+    private record Fetched(int page, List<SourceStore.DocumentVersion> versions, OneCDocumentMapper.Page mapped,
+                           List<String> contentHashes) {
     }
 
     /** What one stage of a poll hands to the next: a page, or the end of the pages ({@code page} null), or why it stopped. */
@@ -247,6 +248,7 @@ public final class OneCSource extends SinglePollSource {
      */
     private final class Pending {
         private final List<ReceiptRecord> receipts = new ArrayList<>();
+        private final List<String> hashes = new ArrayList<>();
         private final List<String> removed = new ArrayList<>();
         private final List<SourceStore.DocumentVersion> stamps = new ArrayList<>();
         private LocalDateTime reached;
@@ -256,6 +258,7 @@ public final class OneCSource extends SinglePollSource {
 
         void add(Fetched page, LocalDateTime reachedSoFar) {
             receipts.addAll(page.mapped().receipts());
+            hashes.addAll(page.contentHashes());
             removed.addAll(page.mapped().removedKeys());
             if (settings.skipUnchangedVersions()) {
                 stamps.addAll(page.versions());
@@ -269,11 +272,12 @@ public final class OneCSource extends SinglePollSource {
             if (pages == 0) {
                 return;
             }
-            run.storePage(receipts, removed, reached == null ? null : reached.toString(),
+            run.storePage(receipts, hashes, removed, reached == null ? null : reached.toString(),
                     reached == null ? null : reached.atZone(settings.zone()).toInstant(), stamps);
             transactions++;
             stamps.forEach(v -> versions.put(v.key(), v)); // committed: a second read in this poll is unchanged
             receipts.clear();
+            hashes.clear();
             removed.clear();
             stamps.clear();
             documents = 0;
@@ -348,7 +352,9 @@ public final class OneCSource extends SinglePollSource {
             throw malformed(page.page(), e.getMessage(), page.raw(settings.entitySet()), e);
         }
         times.mapNanos += System.nanoTime() - started;
-        return new Fetched(page.page(), settings.skipUnchangedVersions() ? versionsOf(page.root()) : List.of(), result);
+        // digested here, off the store's thread, which the whole poll waits for
+        List<String> hashes = result.receipts().stream().map(ReceiptRecord::contentHash).toList();
+        return new Fetched(page.page(), settings.skipUnchangedVersions() ? versionsOf(page.root()) : List.of(), result, hashes);
     }
 
     /** Hands a stage's failure on; if the poll stopped meanwhile, nobody waits for it. */

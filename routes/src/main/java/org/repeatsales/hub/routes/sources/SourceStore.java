@@ -43,8 +43,19 @@ public interface SourceStore {
         }
 
         /** As above, and records the versions of the page's documents in the same transaction. */
-        void storePage(List<ReceiptRecord> receipts, List<String> removedKeys, String watermark, Instant watermarkAt,
-                       List<DocumentVersion> versions);
+        default void storePage(List<ReceiptRecord> receipts, List<String> removedKeys, String watermark, Instant watermarkAt,
+                               List<DocumentVersion> versions) {
+            storePage(receipts, receipts.stream().map(ReceiptRecord::contentHash).toList(), removedKeys, watermark, watermarkAt,
+                    versions);
+        }
+
+        /**
+         * As above, with each receipt's {@link ReceiptRecord#contentHash()} (in the same order) computed
+         * by the caller: a source that maps on a thread of its own digests there, and the store's
+         * thread, the one the whole poll waits for, does not.
+         */
+        void storePage(List<ReceiptRecord> receipts, List<String> contentHashes, List<String> removedKeys, String watermark,
+                       Instant watermarkAt, List<DocumentVersion> versions);
 
         /** Keeps a response the poll could not use, for diagnosis. */
         void keepRaw(RawResponse raw, String reason);
