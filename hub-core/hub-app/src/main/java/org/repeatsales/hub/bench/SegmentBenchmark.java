@@ -186,7 +186,7 @@ public final class SegmentBenchmark {
             }
         }
         System.out.printf(Locale.ROOT, "one refresh cycle of the %d strategies (one read of the store, window sums shared): %.2f s vs"
-                        + " hand-written SQL %.2f s -> %.2fx (target 1.5x); again: %.2f s -> %.2fx; peak heap %.0f MB; %d failed%n",
+                        + " hand-written SQL %.2f s -> %.2fx (target 1.5x); again: %.2f s -> %.2fx; peak heap %d MB; %d failed%n",
                 strategies.size(), firstSeconds, references, firstSeconds / references, againSeconds, againSeconds / references,
                 peakHeapMb(), again.stream().filter(o -> o.failure() != null).count());
     }
