@@ -173,11 +173,21 @@ final class IdentityResolver {
         for (Integer g : newGroups) {
             after.put(clientOfGroup.get(g), ~profiles.get(g).fields() & Profile.ALL_FIELDS);
         }
+        Map<Long, Integer> groupsOfClient = new HashMap<>();
         profiles.forEach((group, p) -> {
             long client = clientOfGroup.get(group);
+            groupsOfClient.merge(client, 1, Integer::sum);
             Integer before = after.containsKey(client) ? after.get(client) : missingFieldsOf.get(client);
             if (before != null) {
                 after.put(client, before & ~p.fields());
+            }
+        });
+        // Two groups of keys of one known client (one receipt with their phone, another with their
+        // card) give the fill two rows for one client, of which PostgreSQL applies one: what it lacks
+        // afterwards is unknown, so the next batch tries again.
+        groupsOfClient.forEach((client, groups) -> {
+            if (groups > 1) {
+                after.remove(client);
             }
         });
         return after;

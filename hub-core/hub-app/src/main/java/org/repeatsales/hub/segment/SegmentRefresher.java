@@ -150,88 +150,117 @@ public class SegmentRefresher {
         Instant at = asOf == null ? clock.instant() : asOf;
         List<SegmentViews.Segment> ordered = due.stream().sorted(Comparator.comparingLong(SegmentViews.Segment::id)).toList();
         // in id order, so that two cycles never wait for each other's locks
-        List<ReentrantLock> held = new ArrayList<>();
+        Map<Long, ReentrantLock> held = new LinkedHashMap<>();
         try {
             for (SegmentViews.Segment segment : ordered) {
                 ReentrantLock lock = locks.computeIfAbsent(segment.id(), id -> new ReentrantLock());
                 lock.lock();
-                held.add(lock);
+                held.put(segment.id(), lock);
             }
-            return run(ordered, at, mode);
+            Map<Long, Result> results = run(ordered, at, mode, held);
+            // recorded once the cycle's connection is back in the pool: a refresh holds one connection
+            List<Outcome> outcomes = new ArrayList<>();
+            RuntimeException unrecorded = null;
+            for (SegmentViews.Segment segment : ordered) {
+                Result r = results.get(segment.id());
+                try {
+                    outcomes.add(r.failure() == null ? succeeded(segment, r.refreshId(), r.nanos())
+                            : failed(segment, at, r.started(), r.nanos(), r.failure()));
+                } catch (RuntimeException e) {
+                    log.error("Recording the refresh of segment {} failed", segment.id(), e);
+                    unrecorded = unrecorded == null ? e : unrecorded;
+                }
+            }
+            if (unrecorded != null) {
+                throw unrecorded;
+            }
+            return outcomes;
         } finally {
-            for (int i = held.size() - 1; i >= 0; i--) {
-                held.get(i).unlock();
-            }
+            held.values().forEach(ReentrantLock::unlock);
         }
     }
 
-    private List<Outcome> run(List<SegmentViews.Segment> ordered, Instant asOf, Mode mode) {
-        Map<Long, Outcome> outcomes = new HashMap<>();
+    /** What became of one segment of a cycle: its succeeded refresh, or why it failed. */
+    private record Result(long refreshId, long nanos, Exception failure, Instant started) {
+    }
+
+    private Map<Long, Result> run(List<SegmentViews.Segment> ordered, Instant asOf, Mode mode, Map<Long, ReentrantLock> held) {
+        Map<Long, Result> results = new HashMap<>();
         Map<Long, Instant> started = new HashMap<>();
-        Map<Long, Read> reads = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                beginRead(c);
-                WindowSums windows = new WindowSums(c, hub.timezone());
-                for (SegmentViews.Segment segment : ordered) {
-                    started.put(segment.id(), clock.instant());
-                    long t0 = System.nanoTime();
-                    Savepoint savepoint = c.setSavepoint();
-                    int mark = windows.mark();
-                    try {
-                        reads.put(segment.id(), read(c, segment, asOf, mode, windows, System.nanoTime()));
-                        c.releaseSavepoint(savepoint);
-                    } catch (RuntimeException | SQLException e) {
-                        c.rollback(savepoint);
-                        windows.forgetSince(mark);
-                        outcomes.put(segment.id(), failed(segment, asOf, started.get(segment.id()), System.nanoTime() - t0, e));
+                Map<Long, Read> reads = new LinkedHashMap<>();
+                try {
+                    beginRead(c);
+                    WindowSums windows = new WindowSums(c, hub.timezone());
+                    for (SegmentViews.Segment segment : ordered) {
+                        started.put(segment.id(), clock.instant());
+                        long t0 = System.nanoTime();
+                        Savepoint savepoint = c.setSavepoint();
+                        int mark = windows.mark();
+                        try {
+                            reads.put(segment.id(), read(c, segment, asOf, mode, windows, t0));
+                            c.releaseSavepoint(savepoint);
+                        } catch (RuntimeException | SQLException e) {
+                            c.rollback(savepoint);
+                            windows.forgetSince(mark);
+                            results.put(segment.id(), new Result(0, System.nanoTime() - t0, e, started.get(segment.id())));
+                        }
+                    }
+                    c.commit();
+                } catch (RuntimeException | SQLException e) {
+                    // the shared read itself broke (e.g. the connection): no segment read in it may be written
+                    rollbackQuietly(c);
+                    reads.clear();
+                    for (SegmentViews.Segment segment : ordered) {
+                        results.putIfAbsent(segment.id(), new Result(0, 0, e, started.getOrDefault(segment.id(), clock.instant())));
                     }
                 }
-                c.commit();
-            } catch (RuntimeException | SQLException e) {
-                // the shared read itself broke (e.g. the connection): no segment read in it may be written
-                rollbackQuietly(c);
-                reads.clear();
                 for (SegmentViews.Segment segment : ordered) {
-                    outcomes.computeIfAbsent(segment.id(), id -> failed(segment, asOf, started.getOrDefault(id, clock.instant()), 0, e));
+                    Read read = reads.get(segment.id());
+                    if (read == null) {
+                        continue;
+                    }
+                    long t0 = System.nanoTime();
+                    try {
+                        long refreshId = write(c, segment.id(), asOf, read);
+                        long written = System.nanoTime() - t0;
+                        log.debug("Segment {}: strategy {} ms, membership {} ms", segment.id(), read.nanos() / 1_000_000,
+                                written / 1_000_000);
+                        results.put(segment.id(), new Result(refreshId, read.nanos() + written, null, started.get(segment.id())));
+                        // written and committed: a refresh of this segment alone need not wait for the rest of the cycle
+                        held.remove(segment.id()).unlock();
+                    } catch (RuntimeException | SQLException e) {
+                        rollbackQuietly(c);
+                        results.put(segment.id(), new Result(0, read.nanos() + System.nanoTime() - t0, e, started.get(segment.id())));
+                    }
                 }
-            }
-            for (SegmentViews.Segment segment : ordered) {
-                Read read = reads.get(segment.id());
-                if (read == null) {
-                    continue;
-                }
-                long t0 = System.nanoTime();
-                try {
-                    long refreshId = write(c, segment.id(), asOf, read);
-                    long written = System.nanoTime() - t0;
-                    log.debug("Segment {}: strategy {} ms, membership {} ms", segment.id(), read.nanos() / 1_000_000,
-                            written / 1_000_000);
-                    outcomes.put(segment.id(), succeeded(segment, refreshId, read.nanos() + written));
-                } catch (RuntimeException | SQLException e) {
-                    rollbackQuietly(c);
-                    outcomes.put(segment.id(), failed(segment, asOf, started.get(segment.id()), read.nanos() + System.nanoTime() - t0, e));
-                }
-            }
-            try (Statement st = c.createStatement()) {
-                c.setAutoCommit(true);
-                // the tables the reads left for the writes; the connection goes back to the pool
-                for (SegmentViews.Segment segment : ordered) {
-                    st.execute("drop table if exists " + diffOf(segment.id()));
-                }
-                st.execute("drop table if exists " + DIFF);
-            } catch (SQLException e) {
-                // a connection that broke took its temporary tables with it; the refreshes' own
-                // failures, if any, are what the caller should see
-                log.debug("Cleaning up after refreshing segments {}: {}", started.keySet(), e.getMessage());
+            } finally {
+                dropDiffs(c, ordered);
             }
         } catch (SQLException e) {
             for (SegmentViews.Segment segment : ordered) {
-                outcomes.computeIfAbsent(segment.id(), id -> failed(segment, asOf, started.getOrDefault(id, clock.instant()), 0, e));
+                results.putIfAbsent(segment.id(), new Result(0, 0, e, started.getOrDefault(segment.id(), clock.instant())));
             }
         }
-        return ordered.stream().map(segment -> outcomes.get(segment.id())).toList();
+        return results;
+    }
+
+    /** Drops the tables the reads left for the writes: the connection goes back to the pool without them. */
+    private static void dropDiffs(Connection c, List<SegmentViews.Segment> ordered) {
+        try (Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            for (SegmentViews.Segment segment : ordered) {
+                st.execute("drop table if exists " + diffOf(segment.id()));
+            }
+            st.execute("drop table if exists " + DIFF);
+        } catch (SQLException e) {
+            // a connection that broke took its temporary tables with it; the refreshes' own
+            // failures, if any, are what the caller should see
+            log.debug("Cleaning up after refreshing segments {}: {}", ordered.stream().map(SegmentViews.Segment::id).toList(),
+                    e.getMessage());
+        }
     }
 
     private Outcome succeeded(SegmentViews.Segment segment, long refreshId, long nanos) {

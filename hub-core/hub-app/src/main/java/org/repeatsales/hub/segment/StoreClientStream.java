@@ -112,8 +112,11 @@ final class StoreClientStream implements ClientStream {
             }
             String sql = windowStart == null
                     ? COLUMNS.formatted("0, 0, 0, 0", only)
-                    : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), coalesce(w.months, 0), "
-                            + "coalesce(w.discounted, 0)", only + WINDOW_JOIN.formatted(windowTable));
+                    : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), "
+                            // a shared table may hold the pattern for another strategy: a strategy that
+                            // did not ask for it gets zeros, as the API promises, whatever shares its read
+                            + (purchasePattern ? "coalesce(w.months, 0), coalesce(w.discounted, 0)" : "0::int, 0::bigint"),
+                            only + WINDOW_JOIN.formatted(windowTable));
             PreparedStatement st = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             st.setFetchSize(fetchSize);
             Cursor cursor = new RowCursor(st, st.executeQuery(), given);

@@ -152,6 +152,28 @@ class RunIdentitiesTest {
         StoreAssertions.assertStatsExact(jdbc);
     }
 
+    @Test
+    void shouldStillFillWhatAKnownClientLacksAfterOnePageNamedThemTwiceByKeysOfTheirOwn() {
+        try (SourceRun run = imports.startSourceRun("onec-test", "Document_X", "onec-odata")) {
+            run.write(page(List.of(receipt("E1", new Buyer("Ева", "+79160000005", null, "cp-5", null, null)))), null);
+            run.succeed("Eva is known by phone and counterparty");
+        }
+        try (SourceRun run = imports.startSourceRun("onec-test", "Document_X", "onec-odata")) {
+            // one page names Eva by her phone (with an e-mail) and by her counterparty key (with a city):
+            // two groups of keys, one client, only one of the two fills lands
+            run.write(page(List.of(receipt("E2", new Buyer(null, "+79160000005", "eva@example.ru", null, null, null)),
+                    receipt("E3", new Buyer(null, null, null, "cp-5", null, "Казань")))), null);
+            // the next page brings both again: whatever the first one left out must be filled now
+            run.write(page(List.of(receipt("E4", new Buyer(null, "+79160000005", "eva@example.ru", "cp-5", null, "Казань")))),
+                    null);
+            run.succeed("2 pages");
+        }
+
+        assertThat(count("client")).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select concat_ws(' ', name, phone, email, city) from client", String.class))
+                .isEqualTo("Ева +79160000005 eva@example.ru Казань");
+    }
+
     /** Each receipt's client as a person: profile and identities, whatever ids the store gave. */
     private Map<String, String> clientOfEveryReceipt() {
         Map<String, String> clients = new TreeMap<>();
