@@ -28,8 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * real 1C source into an empty store, beside the file import of the same receipts as a 1C retail
  * CSV (the reference), both in one run on one fresh embedded PostgreSQL. Each channel runs once
  * untimed, then in timed rounds of one file import and one poll each, the store emptied (and
- * checkpointed) before each run. Prints receipts, lines, the median seconds and rates, the ratio of
- * the medians, and each round's times and ratio. Run with the heap capped: {@code bin/hub bench-sources}
+ * checkpointed) before each run. Prints receipts, lines, the median seconds and rates, each round's
+ * times and ratio, and judges the target by the median of the rounds' ratios. Run with the heap capped: {@code bin/hub bench-sources}
  * uses -Xmx512m (the peer has its own heap).
  *
  * <p>Options: {@code --documents N}, {@code --counterparties N}, {@code --page-size N} (the
@@ -170,10 +170,15 @@ public final class SourceBenchmark {
                     pollReceipts, pollLines, pollSeconds, pollReceipts / pollSeconds, pollSeconds / fileSeconds, list(pollTimes));
             System.out.println();
             StringBuilder perRound = new StringBuilder();
+            double[] ratios = new double[rounds];
             for (int round = 0; round < rounds; round++) {
-                perRound.append(String.format(Locale.ROOT, "%s%.2fx", round == 0 ? "" : ", ", pollTimes[round] / fileTimes[round]));
+                ratios[round] = pollTimes[round] / fileTimes[round];
+                perRound.append(String.format(Locale.ROOT, "%s%.2fx", round == 0 ? "" : ", ", ratios[round]));
             }
-            System.out.printf(Locale.ROOT, "ratio in each round: %s%n", perRound);
+            // each round's poll against the file import just before it (the machine's speed drifts
+            // within a run): the target is judged by the median of these paired ratios
+            double ratio = median(ratios);
+            System.out.printf(Locale.ROOT, "ratio in each round: %s; median %.2fx%n", perRound, ratio);
             System.out.printf(Locale.ROOT, "warm-up runs (untimed in the table): file import %.2f s, poll %.2f s (the peer rendering each answer)%n",
                     fileWarmUp, pollWarmUp);
             System.out.printf(Locale.ROOT, "file import: %d rows, peak heap %d MB of %d MB%n", file.rowsRead(), fileHeap, maxHeap);
@@ -181,8 +186,8 @@ public final class SourceBenchmark {
                     after.documentRequests() - before.documentRequests(), after.catalogRequests() - before.catalogRequests(),
                     clients, poll.message(), pollHeap, maxHeap);
             System.out.printf(Locale.ROOT, "1C peer:     its own process, %.1f MB of answers remembered%n", after.rememberedBytes() / 1e6);
-            System.out.printf(Locale.ROOT, "target: the poll within 1.5x of the file import's time -> %.2fx (%s)%n",
-                    pollSeconds / fileSeconds, pollSeconds / fileSeconds <= 1.5 ? "met" : "NOT met");
+            System.out.printf(Locale.ROOT, "target: the poll within 1.5x of the file import's time -> %.2fx, the median of the"
+                    + " rounds' ratios (%s)%n", ratio, ratio <= 1.5 ? "met" : "NOT met");
         }
     }
 
