@@ -16,9 +16,10 @@ import org.repeatsales.hub.imports.ImportService;
 import org.repeatsales.hub.ingest.FileFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
@@ -29,9 +30,8 @@ import org.springframework.stereotype.Component;
  * saved as drafts unless campaigns of their names exist.
  */
 @Component
-@Order(10)
 @ConditionalOnProperty(name = "hub.demo.enabled", havingValue = "true")
-class DemoLoader implements ApplicationRunner {
+class DemoLoader {
 
     private static final Logger log = LoggerFactory.getLogger(DemoLoader.class);
 
@@ -47,8 +47,13 @@ class DemoLoader implements ApplicationRunner {
         this.campaigns = campaigns;
     }
 
-    @Override
-    public void run(ApplicationArguments args) throws IOException {
+    /**
+     * Once the hub is ready, after the plugin folder was loaded (the example campaigns define their
+     * segments with the bundled strategies: before the plugins start there are none).
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    public void load() throws IOException {
         loadSales();
         // drafts only: they never fire, and the demo has no channel configured
         campaigns.loadAsDrafts();

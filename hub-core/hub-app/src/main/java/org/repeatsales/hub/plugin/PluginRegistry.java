@@ -43,6 +43,8 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.event.EventListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Service;
 
@@ -102,8 +104,9 @@ public class PluginRegistry {
         this.manager = new HubPluginManager(this.dir, contexts);
     }
 
-    /** Loads what is in the folder now, then watches it. */
+    /** Loads what is in the folder now, then watches it; before the other listeners of a ready hub (the demo's loader). */
     @EventListener(ApplicationReadyEvent.class)
+    @Order(Ordered.HIGHEST_PRECEDENCE)
     void start() {
         scan(true, null);
         watcher = Executors.newSingleThreadScheduledExecutor(r -> {
