@@ -77,6 +77,9 @@ public final class OneCPeer {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + heapMb + "m");
+        // the collector bin/hub gives the hub: the peer stands for a server of its own, so the CPU it
+        // takes from the two cores the hub shares with it is kept as low as a JVM allows
+        command.add("-XX:+UseParallelGC");
         String classPath = System.getProperty("java.class.path");
         if (OneCPeer.class.getClassLoader().getClass().getName().startsWith("org.springframework.boot.loader")) {
             command.addAll(List.of("-jar", classPath)); // the executable jar, as bin/hub runs it
