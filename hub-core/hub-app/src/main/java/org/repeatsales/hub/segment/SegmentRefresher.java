@@ -191,16 +191,17 @@ public class SegmentRefresher {
             c.setAutoCommit(false);
             try {
                 Map<Long, Read> reads = new LinkedHashMap<>();
-                try {
+                try (ClientSpool spool = new ClientSpool(hub.dataPath().resolve("tmp"))) {
                     beginRead(c);
                     WindowSums windows = new WindowSums(c, hub.timezone());
+                    sumPatternsOnce(ordered, asOf, windows);
                     for (SegmentViews.Segment segment : ordered) {
                         started.put(segment.id(), clock.instant());
                         long t0 = System.nanoTime();
                         Savepoint savepoint = c.setSavepoint();
                         int mark = windows.mark();
                         try {
-                            reads.put(segment.id(), read(c, segment, asOf, mode, windows, t0));
+                            reads.put(segment.id(), read(c, segment, asOf, mode, windows, spool, t0));
                             c.releaseSavepoint(savepoint);
                         } catch (RuntimeException | SQLException e) {
                             c.rollback(savepoint);
@@ -245,6 +246,31 @@ public class SegmentRefresher {
             }
         }
         return results;
+    }
+
+    /**
+     * Tells the window sums which windows a strategy of the cycle reads with the purchase pattern,
+     * so that each window is summed once, with it. A segment whose strategy cannot be asked (its
+     * plugin gone, its parameters invalid) is left to its own read, which records why.
+     */
+    private void sumPatternsOnce(List<SegmentViews.Segment> ordered, Instant asOf, WindowSums windows) {
+        for (SegmentViews.Segment segment : ordered) {
+            if (segment.strategy().equals(SegmentRules.STRATEGY)) {
+                continue;
+            }
+            try {
+                plugins.withStrategy(segment.strategy(), strategy -> {
+                    Parameters parameters = Parameters.resolve(strategy.parameters(), segment.parameters());
+                    int window = strategy.windowDays(parameters);
+                    if (window > 0 && strategy.needsPurchasePattern(parameters)) {
+                        windows.withPattern(asOf.minus(Duration.ofDays(window)));
+                    }
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                log.debug("Segment {}: its strategy's window not known before its read: {}", segment.id(), e.getMessage());
+            }
+        }
     }
 
     /** Drops the tables the reads left for the writes: the connection goes back to the pool without them. */
@@ -322,7 +348,8 @@ public class SegmentRefresher {
      * {@link #DIFF}, renamed to {@link #diffOf} for its write. It writes nothing lasting; the cycle
      * commits it after the last segment's read only to let the writes see what was committed meanwhile.
      */
-    private Read read(Connection c, SegmentViews.Segment segment, Instant asOf, Mode mode, WindowSums windows, long t0)
+    private Read read(Connection c, SegmentViews.Segment segment, Instant asOf, Mode mode, WindowSums windows, ClientSpool spool,
+                      long t0)
             throws SQLException {
         Previous previous = previous(c, segment.id());
         Timestamp startedAt = transactionStart(c);
@@ -363,7 +390,7 @@ public class SegmentRefresher {
                     collectCandidates(c, previous, asOf, window, strategy.recencyBoundaries(parameters));
                 }
                 StoreClientStream stream = new StoreClientStream(c, windowStart, hub.timezone(), FETCH_SIZE,
-                        strategy.needsPurchasePattern(parameters), partial ? CANDIDATES : null, windows);
+                        strategy.needsPurchasePattern(parameters), partial ? CANDIDATES : null, windows, spool);
                 try {
                     BatchedAssignments sink = new BatchedAssignments(c, strategy.id(), cells, stream.given(), BATCH_SIZE);
                     strategy.segment(new SegmentationContext(asOf, hub.timezone(), parameters, windowStart), stream, sink);

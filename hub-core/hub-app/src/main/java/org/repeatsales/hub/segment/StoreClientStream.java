@@ -83,18 +83,24 @@ final class StoreClientStream implements ClientStream {
     private final boolean purchasePattern;
     private final String candidates;
     private final WindowSums shared;
+    private final ClientSpool spool;
     private final GivenClients given = new GivenClients();
     private String windowTable;
+    private boolean windowPattern;
 
     /**
      * @param candidates name of a table of client ids (column {@code client_id}) to read only those
      *     clients, for an incremental refresh; null to read every client
      * @param shared the window sums of every client in this transaction, which a read of every
      *     client takes its sums from
+     * @param spool the clients of this transaction as an earlier pass read them, which a read of
+     *     every client takes them from when it can (and spools its own pass for the next ones
+     *     otherwise); null to read the store every time
      */
     StoreClientStream(Connection connection, Instant windowStart, ZoneId zone, int fetchSize, boolean purchasePattern,
-            String candidates, WindowSums shared) {
+            String candidates, WindowSums shared, ClientSpool spool) {
         this.connection = connection;
+        this.spool = candidates == null ? spool : null;
         this.shared = shared;
         this.candidates = candidates;
         this.purchasePattern = purchasePattern;
@@ -107,24 +113,41 @@ final class StoreClientStream implements ClientStream {
     public Cursor open() {
         String only = candidates == null ? "" : "join " + candidates + " k on k.client_id = c.id\n";
         try {
-            if (windowStart != null && windowTable == null) {
-                windowTable = candidates == null ? shared.table(windowStart, purchasePattern) : sumCandidatesWindow();
+            Cursor spooled = spool == null ? null : spool.serve(windowStart, purchasePattern, given);
+            if (spooled != null) {
+                return track(new Masked(spooled, windowStart != null, purchasePattern));
             }
+            if (windowStart != null && windowTable == null) {
+                if (candidates == null) {
+                    windowTable = shared.table(windowStart, purchasePattern);
+                    windowPattern = shared.hasPattern(windowTable);
+                } else {
+                    windowTable = sumCandidatesWindow();
+                    windowPattern = purchasePattern;
+                }
+            }
+            // the rows as the store has them (a shared table may hold the pattern for another
+            // strategy, and the spool keeps it for the passes that asked for it); Masked then hands
+            // a strategy zeros for what it did not ask for, as the API promises
             String sql = windowStart == null
                     ? COLUMNS.formatted("0, 0, 0, 0", only)
-                    : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), "
-                            // a shared table may hold the pattern for another strategy: a strategy that
-                            // did not ask for it gets zeros, as the API promises, whatever shares its read
-                            + (purchasePattern ? "coalesce(w.months, 0), coalesce(w.discounted, 0)" : "0::int, 0::bigint"),
+                    : COLUMNS.formatted("coalesce(w.purchases, 0), coalesce(w.revenue, 0), coalesce(w.months, 0), coalesce(w.discounted, 0)",
                             only + WINDOW_JOIN.formatted(windowTable));
             PreparedStatement st = connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
             st.setFetchSize(fetchSize);
-            Cursor cursor = new RowCursor(st, st.executeQuery(), given);
-            open.add(cursor);
-            return cursor;
+            Cursor pass = new RowCursor(st, st.executeQuery(), given);
+            if (spool != null) {
+                pass = spool.record(pass, windowStart, windowStart != null && windowPattern);
+            }
+            return track(new Masked(pass, windowStart != null, purchasePattern));
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot read clients for the refresh: " + e.getMessage(), e);
         }
+    }
+
+    private Cursor track(Cursor cursor) {
+        open.add(cursor);
+        return cursor;
     }
 
     /** The window sums of the candidates alone, in a table of this refresh's own. */
@@ -157,6 +180,35 @@ final class StoreClientStream implements ClientStream {
             c.close();
         }
         open.clear();
+    }
+
+    /** A pass that hands out zeros where the strategy asked for nothing: no window, or no purchase pattern. */
+    private record Masked(Cursor pass, boolean window, boolean pattern) implements Cursor {
+
+        @Override
+        public boolean hasNext() {
+            return pass.hasNext();
+        }
+
+        @Override
+        public ClientFacts next() {
+            ClientFacts c = pass.next();
+            if (!window && (c.windowPurchases() != 0 || c.windowRevenue().signum() != 0 || c.windowMonths() != 0
+                    || c.windowDiscountedPurchases() != 0)) {
+                return new ClientFacts(c.clientId(), c.purchases(), c.refunds(), c.revenue(), c.averageCheck(), c.firstPurchaseAt(),
+                        c.lastPurchaseAt(), 0, BigDecimal.ZERO, 0, 0);
+            }
+            if (!pattern && (c.windowMonths() != 0 || c.windowDiscountedPurchases() != 0)) {
+                return new ClientFacts(c.clientId(), c.purchases(), c.refunds(), c.revenue(), c.averageCheck(), c.firstPurchaseAt(),
+                        c.lastPurchaseAt(), c.windowPurchases(), c.windowRevenue(), 0, 0);
+            }
+            return c;
+        }
+
+        @Override
+        public void close() {
+            pass.close();
+        }
     }
 
     private static final class RowCursor implements Cursor {

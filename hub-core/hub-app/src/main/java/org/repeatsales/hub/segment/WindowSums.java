@@ -6,7 +6,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The window sums of every client, summed once per window start within one read transaction and
@@ -23,6 +25,7 @@ final class WindowSums {
     private final Connection connection;
     private final ZoneId zone;
     private final List<Table> tables = new ArrayList<>();
+    private final Set<Instant> patternWanted = new HashSet<>();
     private int created;
 
     WindowSums(Connection connection, ZoneId zone) {
@@ -38,12 +41,27 @@ final class WindowSums {
             }
         }
         String name = "segment_window_" + ++created;
+        boolean pattern = purchasePattern || patternWanted.contains(windowStart);
         try (Statement st = connection.createStatement()) {
-            st.execute(StoreClientStream.windowTable(name, windowStart, purchasePattern, zone));
+            st.execute(StoreClientStream.windowTable(name, windowStart, pattern, zone));
             st.execute("analyze " + name);
         }
-        tables.add(new Table(windowStart, purchasePattern, name));
+        tables.add(new Table(windowStart, pattern, name));
         return name;
+    }
+
+    /** Whether the table holds the purchase pattern (perhaps summed for another strategy of the cycle). */
+    boolean hasPattern(String name) {
+        return tables.stream().anyMatch(t -> t.name().equals(name) && t.pattern());
+    }
+
+    /**
+     * Sums the purchase pattern with the first table from {@code windowStart}, whoever asks first:
+     * when a strategy of the cycle needs it, the strategies before it in the cycle would otherwise
+     * have the same receipts summed without it, and it again with it.
+     */
+    void withPattern(Instant windowStart) {
+        patternWanted.add(windowStart);
     }
 
     /** How many tables exist now: a refresh rolled back to a savepoint forgets those made after it. */

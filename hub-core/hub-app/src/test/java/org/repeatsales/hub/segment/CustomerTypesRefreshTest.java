@@ -8,6 +8,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +22,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import javax.sql.DataSource;
 import org.repeatsales.hub.HubApiClient;
+import org.repeatsales.hub.api.segment.ClientFacts;
+import org.repeatsales.hub.api.segment.ClientStream;
 import org.repeatsales.hub.plugin.PluginRegistry;
 import org.repeatsales.hub.plugin.PluginState;
 import org.repeatsales.hub.plugin.PluginView;
@@ -70,6 +79,9 @@ class CustomerTypesRefreshTest {
     @Autowired
     PluginRegistry registry;
 
+    @Autowired
+    DataSource dataSource;
+
     HubApiClient admin;
 
     @BeforeAll
@@ -109,6 +121,78 @@ class CustomerTypesRefreshTest {
         assertThat(counts).containsExactly(entry("Постоянные", 1L), entry("Покупатели скидок", 1L),
                 entry("Сезонные", 1L), entry("Остальные покупатели за год", 2L));
         assertThat(summary.get("total").asLong()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldHandOutFromTheSpoolWhatAPassOverTheStoreHandsOutAndZerosForWhatWasNotAskedFor(@TempDir Path spoolDir)
+            throws SQLException, IOException {
+        Instant windowStart = Instant.parse(AS_OF).minus(Duration.ofDays(365));
+        try (Connection c = dataSource.getConnection(); ClientSpool spool = new ClientSpool(spoolDir)) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                WindowSums windows = new WindowSums(c, ZoneId.of("Europe/Moscow"));
+                windows.withPattern(windowStart);
+                // the store, with the pattern summed for whoever needs it; the first pass spools
+                List<ClientFacts> store = pass(new StoreClientStream(c, windowStart, ZoneId.of("Europe/Moscow"), 2, true, null,
+                        windows, spool));
+                assertThat(store).hasSize(6);
+                assertThat(store).anySatisfy(f -> assertThat(f.windowDiscountedPurchases()).isEqualTo(2));
+                assertThat(store).anySatisfy(f -> assertThat(f.windowMonths()).isNotZero());
+                try (var files = Files.list(spoolDir)) {
+                    assertThat(files.count()).isEqualTo(1);
+                }
+
+                StoreClientStream fromSpool = new StoreClientStream(c, windowStart, ZoneId.of("Europe/Moscow"), 2, true, null,
+                        windows, spool);
+                assertThat(pass(fromSpool)).isEqualTo(store);
+                assertThat(fromSpool.given().contains(store.get(0).clientId())).isTrue();
+
+                // a strategy without the pattern, and one without a window, get zeros for them from the same spool
+                assertThat(pass(new StoreClientStream(c, windowStart, ZoneId.of("Europe/Moscow"), 2, false, null, windows, spool)))
+                        .isEqualTo(store.stream().map(f -> new ClientFacts(f.clientId(), f.purchases(), f.refunds(), f.revenue(),
+                                f.averageCheck(), f.firstPurchaseAt(), f.lastPurchaseAt(), f.windowPurchases(), f.windowRevenue(),
+                                0, 0)).toList());
+                List<ClientFacts> noWindow = pass(new StoreClientStream(c, null, ZoneId.of("Europe/Moscow"), 2, false, null, windows,
+                        spool));
+                assertThat(noWindow).isEqualTo(pass(new StoreClientStream(c, null, ZoneId.of("Europe/Moscow"), 2, false, null,
+                        windows, null)));
+                assertThat(noWindow).allSatisfy(f -> assertThat(f.windowPurchases()).isZero());
+            } finally {
+                c.rollback();
+            }
+        }
+        try (var files = Files.list(spoolDir)) {
+            assertThat(files.count()).as("the spool's files are deleted with it").isZero();
+        }
+    }
+
+    @Test
+    void shouldNotSpoolAPassTheStrategyLeftBeforeItsEnd(@TempDir Path spoolDir) throws SQLException {
+        try (Connection c = dataSource.getConnection(); ClientSpool spool = new ClientSpool(spoolDir)) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                WindowSums windows = new WindowSums(c, ZoneId.of("Europe/Moscow"));
+                StoreClientStream stream = new StoreClientStream(c, null, ZoneId.of("Europe/Moscow"), 2, false, null, windows, spool);
+                try (ClientStream.Cursor cursor = stream.open()) {
+                    cursor.next();
+                }
+                assertThat(spool.serve(null, false, new GivenClients())).isNull();
+                assertThat(pass(stream)).hasSize(6);
+                assertThat(spool.serve(null, false, new GivenClients())).isNotNull();
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static List<ClientFacts> pass(StoreClientStream stream) {
+        List<ClientFacts> facts = new ArrayList<>();
+        try (ClientStream.Cursor cursor = stream.open()) {
+            cursor.forEachRemaining(facts::add);
+        }
+        return facts;
     }
 
     private void awaitStarted(String... ids) {
