@@ -44,7 +44,9 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
         if (postgres == null) {
             try {
                 // one server for every Spring context the JVM caches, each with its own pool
-                postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "400").start();
+                // the WAL settings of EmbeddedStore, so that tests write membership the way the hub does
+                postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "400")
+                        .setServerConfig("wal_level", "minimal").setServerConfig("max_wal_senders", "0").start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start the embedded PostgreSQL for tests", e);
             }
