@@ -144,9 +144,7 @@ class SegmentBulkWriteTest {
 
     @Test
     void shouldWriteASmallRefreshAfterABulkFillRowByRowAndAccumulateHistory() {
-        refresher.bulkFrom = 10;
-        long segment = create("Растёт");
-        refresher.refresh(segment, DAY_1);
+        long segment = filledInBulk("Растёт");
         long filled = partition(segment);
         Map<Long, String> firstCells = cells(segment);
         String firstSince = jdbc.queryForObject("select min(since)::text from segment_member where segment_id = ?", String.class, segment);
@@ -171,9 +169,7 @@ class SegmentBulkWriteTest {
 
     @Test
     void shouldKeepThePreviousMembershipWhenTheStrategyOrTheWriteAfterTheNewTableFails() {
-        refresher.bulkFrom = 10;
-        long segment = create("Не меняется");
-        refresher.refresh(segment, DAY_1);
+        long segment = filledInBulk("Не меняется");
         long partition = partition(segment);
         List<Map<String, Object>> members = jdbc.queryForList("select * from segment_member where segment_id = ? order by client_id", segment);
         List<Map<String, Object>> movements = jdbc.queryForList("select * from segment_movement where segment_id = ? order by id", segment);
@@ -205,11 +201,8 @@ class SegmentBulkWriteTest {
 
     @Test
     void shouldTakeMembershipAndHistoryAwayWithTheirSegmentAndAMembershipWithItsClient() {
-        refresher.bulkFrom = 10;
-        long kept = create("Остаётся");
-        long deleted = create("Удаляется");
-        refresher.refresh(kept, DAY_1);
-        refresher.refresh(deleted, DAY_1);
+        long kept = filledInBulk("Остаётся");
+        long deleted = filledInBulk("Удаляется");
         long member = cells(kept).keySet().iterator().next();
         int members = expectedCells(DAY_1).size();
 
@@ -227,6 +220,16 @@ class SegmentBulkWriteTest {
 
     private long create(String name) {
         return segments.create(name, "test-rotating", Map.of()).id();
+    }
+
+    /** A new segment whose first refresh (DAY_1) took the bulk path. */
+    private long filledInBulk(String name) {
+        refresher.bulkFrom = 10;
+        long segment = create(name);
+        long partition = partition(segment);
+        refresher.refresh(segment, DAY_1);
+        assertThat(partition(segment)).as("filled in bulk").isNotEqualTo(partition);
+        return segment;
     }
 
     /** The relation holding the segment's members now. */
