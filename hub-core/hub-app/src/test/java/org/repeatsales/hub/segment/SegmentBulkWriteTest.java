@@ -128,6 +128,14 @@ class SegmentBulkWriteTest {
         assertThat(historyAfterFill).as("and a new history").isNotEqualTo(historyBefore);
         assertThat(partition(inBulk)).as("the rewrite of most members swapped in another").isNotEqualTo(afterFill);
         assertThat(historyPartition(inBulk)).as("but added its history to the one there").isEqualTo(historyAfterFill);
+        for (String partition : List.of("segment_member_" + inBulk, "segment_movement_" + inBulk)) {
+            assertThat(jdbc.queryForObject("""
+                    select count(*) from pg_index i join pg_inherits h on h.inhrelid = i.indexrelid
+                    where i.indrelid = ?::regclass
+                    """, Long.class, partition)).as("%s has its own three indexes, each attached to the parent's", partition)
+                    .isEqualTo(3).isEqualTo(jdbc.queryForObject("select count(*) from pg_index where indrelid = ?::regclass",
+                            Long.class, partition));
+        }
 
         int members = expectedCells(DAY_2).size();
         assertThat(filled.entered()).isEqualTo(filled.members()).isEqualTo(expectedCells(DAY_1).size());
