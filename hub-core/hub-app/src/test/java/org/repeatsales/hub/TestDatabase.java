@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -37,6 +38,20 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 "hub.db.user=postgres",
                 "hub.data-dir=target/test-data/" + ProcessHandle.current().pid() + "/" + database)
                 .applyTo(context);
+    }
+
+    /** A new, empty database on the JVM's server, for a test that migrates or starts a hub itself. */
+    public static PGSimpleDataSource freshDatabase(String name) {
+        EmbeddedPostgres pg = server();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create test database " + name, e);
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(pg.getJdbcUrl("postgres", name));
+        ds.setUser("postgres");
+        return ds;
     }
 
     /** The JVM's server, started on first use and stopped when the JVM exits. */

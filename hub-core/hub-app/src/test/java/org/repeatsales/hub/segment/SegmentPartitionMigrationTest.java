@@ -2,9 +2,6 @@ package org.repeatsales.hub.segment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.Flyway;
@@ -21,13 +18,7 @@ class SegmentPartitionMigrationTest {
 
     @Test
     void shouldMoveExistingMembershipAndHistoryIntoOnePartitionPerSegment() throws Exception {
-        EmbeddedPostgres pg = TestDatabase.server();
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-            st.execute("create database hub_segment_partitions");
-        }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setUrl(pg.getJdbcUrl("postgres", "hub_segment_partitions"));
-        ds.setUser("postgres");
+        PGSimpleDataSource ds = TestDatabase.freshDatabase("hub_segment_partitions");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").target("21").load().migrate();
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         jdbc.update("insert into client (name) select 'Клиент ' || g from generate_series(1, 5) g");
