@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.boot.test.util.TestPropertyValues;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -39,12 +40,28 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 .applyTo(context);
     }
 
+    /** A new, empty database on the JVM's server, for a test that migrates or starts a hub itself. */
+    public static PGSimpleDataSource freshDatabase(String name) {
+        EmbeddedPostgres pg = server();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot create test database " + name, e);
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(pg.getJdbcUrl("postgres", name));
+        ds.setUser("postgres");
+        return ds;
+    }
+
     /** The JVM's server, started on first use and stopped when the JVM exits. */
     public static synchronized EmbeddedPostgres server() {
         if (postgres == null) {
             try {
                 // one server for every Spring context the JVM caches, each with its own pool
-                postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "400").start();
+                // the WAL settings of EmbeddedStore, so that tests write membership the way the hub does
+                postgres = EmbeddedPostgres.builder().setServerConfig("max_connections", "400")
+                        .setServerConfig("wal_level", "minimal").setServerConfig("max_wal_senders", "0").start();
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot start the embedded PostgreSQL for tests", e);
             }

@@ -78,9 +78,13 @@ public record HubProperties(
      * @param changeMargin an incremental refresh re-reads clients whose statistics were written since
      *     the previous refresh started, minus this margin: an import batch that began before that
      *     refresh but committed after its snapshot stamped its rows with its own start time
+     * @param bulkFrom a refresh whose changes reach this many clients, and more than half of the
+     *     segment's members, builds the segment's membership anew and swaps it in rather than
+     *     writing row by row; likewise its history when the segment has none yet
      */
     public record Segments(@DefaultValue("true") boolean autoRefresh, @DefaultValue("60000") long checkMillis,
-            @DefaultValue("15m") java.time.Duration changeMargin, @DefaultValue("0 0 3 * * *") String refreshCron) {
+            @DefaultValue("15m") java.time.Duration changeMargin, @DefaultValue("0 0 3 * * *") String refreshCron,
+            @DefaultValue("10000") long bulkFrom) {
     }
 
     /**

@@ -89,6 +89,13 @@ public class SegmentRefresher {
 
     private final HubMetrics metrics;
 
+    /**
+     * Changes reaching this many clients (and more than half of the members) are written by
+     * building the segment's partition anew; package-visible so that tests can take either path
+     * on a small base.
+     */
+    volatile long bulkFrom;
+
     SegmentRefresher(DataSource dataSource, DSLContext db, SegmentService segments, PluginRegistry plugins, HubProperties hub,
                      HubMetrics metrics) {
         this.metrics = metrics;
@@ -97,6 +104,7 @@ public class SegmentRefresher {
         this.segments = segments;
         this.plugins = plugins;
         this.hub = hub;
+        this.bulkFrom = hub.segments().bulkFrom();
     }
 
     /**
@@ -585,36 +593,51 @@ public class SegmentRefresher {
         if (overtaken > 0) {
             throw new IllegalStateException("the segment was refreshed by another refresh meanwhile");
         }
+        // locks the segment's row (its foreign key) before any partition is touched: a deletion of the
+        // segment, which drops them, then waits for this write (V22)
         long refreshId = insertRunning(c, segmentId, asOf, read.startedAt());
         try (Statement st = c.createStatement()) {
+            // V22 creates them with the segment; a no-op that keeps a write from failing without them
+            st.execute("select segment_partitions(" + segmentId + ")");
             st.execute("alter table " + diffOf(segmentId) + " rename to " + DIFF);
             st.execute("analyze segment_diff");
         }
         update(c, "delete from segment_diff d where not exists (select 1 from client x where x.id = d.client_id)");
         Timestamp now = Timestamp.from(clock.instant());
-        update(c, """
-                insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
-                select ?, ?, client_id, from_cell, to_cell, ? from segment_diff order by client_id
-                """, segmentId, refreshId, now);
-        update(c, """
-                delete from segment_member m using segment_diff d
-                where m.segment_id = ? and m.client_id = d.client_id and d.to_cell is null
-                """, segmentId);
-        update(c, """
-                update segment_member m set cell = d.to_cell, since = ? from segment_diff d
-                where m.segment_id = ? and m.client_id = d.client_id and d.from_cell is not null and d.to_cell is not null
-                """, now, segmentId);
-        update(c, """
-                insert into segment_member (segment_id, client_id, cell, since)
-                select ?, client_id, to_cell, ? from segment_diff where from_cell is null order by client_id
-                """, segmentId, now);
-        long changed = single(c, "select count(*) filter (where from_cell is null or to_cell is null) from segment_diff");
-        if (changed > ANALYZE_AFTER) {
-            // a segment filled or emptied by this refresh: without fresh statistics the planner takes
-            // the segment for as small as it was and joins the next refresh's diff to it row by row
-            // (a minute instead of milliseconds in the benchmark); ANALYZE counts this transaction's rows
-            try (Statement st = c.createStatement()) {
-                st.execute("analyze segment_member");
+        BulkMembership bulk = new BulkMembership(c, segmentId, refreshId);
+        long diffed = single(c, "select count(*) from segment_diff");
+        boolean large = diffed >= bulkFrom;
+        boolean newHistory = large && !bulk.hasHistory();
+        boolean newMembership = large && 2 * diffed > previousMembers(c, read.previous());
+        if (newHistory) {
+            bulk.buildHistory(now);
+        } else {
+            update(c, """
+                    insert into segment_movement (segment_id, refresh_id, client_id, from_cell, to_cell, moved_at)
+                    select ?, ?, client_id, from_cell, to_cell, ? from segment_diff order by client_id
+                    """, segmentId, refreshId, now);
+        }
+        if (newMembership) {
+            bulk.buildMembership(now);
+        } else {
+            writeMembershipRows(c, segmentId, now);
+        }
+        // the history's partition first, as the row-by-row writes above and V22's triggers take them
+        if (newHistory) {
+            bulk.swapHistory();
+        }
+        if (newMembership) {
+            bulk.swapMembership();
+        } else {
+            long changed = single(c, "select count(*) filter (where from_cell is null or to_cell is null) from segment_diff");
+            if (changed > ANALYZE_AFTER) {
+                // a segment filled or emptied by this refresh: without fresh statistics the planner takes
+                // the segment for as small as it was and joins the next refresh's diff to it row by row
+                // (a minute instead of milliseconds in the benchmark); ANALYZE counts this transaction's
+                // rows. The segment's partition alone: analysing the parent would sample every segment.
+                try (Statement st = c.createStatement()) {
+                    st.execute("analyze " + BulkMembership.MEMBERS + segmentId);
+                }
             }
         }
         update(c, """
@@ -636,7 +659,32 @@ public class SegmentRefresher {
         return refreshId;
     }
 
-    private static long single(Connection c, String sql) throws SQLException {
+    /** Applies the diff to the segment's membership row by row: what a refresh moving few clients does. */
+    private static void writeMembershipRows(Connection c, long segmentId, Timestamp now) throws SQLException {
+        update(c, """
+                delete from segment_member m using segment_diff d
+                where m.segment_id = ? and m.client_id = d.client_id and d.to_cell is null
+                """, segmentId);
+        update(c, """
+                update segment_member m set cell = d.to_cell, since = ? from segment_diff d
+                where m.segment_id = ? and m.client_id = d.client_id and d.from_cell is not null and d.to_cell is not null
+                """, now, segmentId);
+        update(c, """
+                insert into segment_member (segment_id, client_id, cell, since)
+                select ?, client_id, to_cell, ? from segment_diff where from_cell is null order by client_id
+                """, segmentId, now);
+    }
+
+    /**
+     * The members the segment had after its previous refresh: what the diff is weighed against.
+     * Clients deleted since only make it larger than the partition, which merely keeps a borderline
+     * refresh on the row-by-row path.
+     */
+    private static long previousMembers(Connection c, Previous previous) throws SQLException {
+        return previous == null ? 0 : single(c, "select members from segment_refresh where id = " + previous.id());
+    }
+
+    static long single(Connection c, String sql) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

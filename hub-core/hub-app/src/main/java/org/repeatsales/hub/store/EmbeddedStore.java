@@ -31,6 +31,12 @@ public final class EmbeddedStore implements AutoCloseable {
                     .setServerConfig("max_connections", "60")
                     .setServerConfig("shared_buffers", "256MB")
                     .setServerConfig("max_wal_size", "2GB")
+                    // nothing replicates from or archives this server: it lives and dies with the hub,
+                    // and its data directory is the copy to back up. Minimal WAL lets a table created
+                    // in the transaction that fills it skip the WAL (a segment's membership built anew
+                    // by a refresh, BulkMembership); minimal WAL admits no WAL senders
+                    .setServerConfig("wal_level", "minimal")
+                    .setServerConfig("max_wal_senders", "0")
                     .start();
             log.info("Embedded PostgreSQL started on port {} with data in {}", pg.getPort(), dataDirectory.toAbsolutePath());
             return new EmbeddedStore(pg);
