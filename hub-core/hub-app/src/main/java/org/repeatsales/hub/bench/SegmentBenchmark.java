@@ -147,7 +147,7 @@ public final class SegmentBenchmark {
                         referenced[0], referenced[2], referenced[0] / referenced[2], referenced[1], referenced[1] / referenced[2]);
             }
             if (sums[2] > 0) {
-                System.out.printf(Locale.ROOT, "all %d strategies with a reference: %.2f s vs hand-written SQL %.2f s -> %.2fx (target 1.5x);"
+                System.out.printf(Locale.ROOT, "each alone, all %d strategies with a reference: %.2f s vs hand-written SQL %.2f s -> %.2fx;"
                                 + " again (membership in place): %.2f s -> %.2fx%n",
                         references.size(), sums[0], sums[2], sums[0] / sums[2], sums[1], sums[1] / sums[2]);
             }
@@ -185,7 +185,7 @@ public final class SegmentBenchmark {
                 throw new IllegalStateException("The cycle's refresh of segment " + o.segmentId() + " failed", o.failure());
             }
         }
-        System.out.printf(Locale.ROOT, "one refresh cycle of the %d strategies (one read of the store, window sums shared): %.2f s vs"
+        System.out.printf(Locale.ROOT, "all %d strategies together, one refresh cycle as the hub runs them: %.2f s vs"
                         + " hand-written SQL %.2f s -> %.2fx (target 1.5x); again: %.2f s -> %.2fx; peak heap %d MB; %d failed%n",
                 strategies.size(), firstSeconds, references, firstSeconds / references, againSeconds, againSeconds / references,
                 peakHeapMb(), again.stream().filter(o -> o.failure() != null).count());
