@@ -168,6 +168,32 @@ class CustomerTypesRefreshTest {
     }
 
     @Test
+    void shouldFindEachReceiptsMonthInTheBusinessZoneAsConvertingItsTimeWould() throws SQLException {
+        Instant windowStart = Instant.parse(AS_OF).minus(Duration.ofDays(365));
+        for (String zone : List.of("Europe/Moscow", "America/New_York", "Asia/Kamchatka", "UTC")) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                try (var st = c.createStatement()) {
+                    st.execute(StoreClientStream.windowTable("months_by_search", windowStart, true, ZoneId.of(zone)));
+                    try (var rs = st.executeQuery("""
+                            select count(*) filter (where s.months is distinct from x.months), count(*) from months_by_search s
+                            join (select client_id, (bit_or(1 << (extract(month from purchased_at at time zone '%s')::int - 1))
+                                                      filter (where not is_refund))::int as months
+                                  from receipt where client_id is not null and purchased_at >= timestamptz '%s'
+                                  group by client_id) x using (client_id)
+                            """.formatted(zone, windowStart))) {
+                        rs.next();
+                        assertThat(rs.getLong(1)).as(zone).isZero();
+                        assertThat(rs.getLong(2)).as(zone).isEqualTo(5);
+                    }
+                } finally {
+                    c.rollback();
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldNotSpoolAPassTheStrategyLeftBeforeItsEnd(@TempDir Path spoolDir) throws SQLException {
         try (Connection c = dataSource.getConnection(); ClientSpool spool = new ClientSpool(spoolDir)) {
             c.setAutoCommit(false);
