@@ -43,11 +43,11 @@ class SegmentFigures {
         for (var r : db.resultQuery("""
                 select cell, sum(came) as came, sum(went) as went from (
                     select to_cell as cell, count(*) as came, 0 as went from segment_movement
-                     where refresh_id = {0} and to_cell is not null group by to_cell
+                     where segment_id = {1} and refresh_id = {0} and to_cell is not null group by to_cell
                     union all
                     select from_cell, 0, count(*) from segment_movement
-                     where refresh_id = {0} and from_cell is not null group by from_cell) m
-                group by cell""", DSL.val(refresh)).fetch()) {
+                     where segment_id = {1} and refresh_id = {0} and from_cell is not null group by from_cell) m
+                group by cell""", DSL.val(refresh), DSL.val(segmentId)).fetch()) {
             moves.put(r.get(0, String.class), new Moves(r.get(1, Long.class), r.get(2, Long.class)));
         }
         return moves;

@@ -83,7 +83,7 @@ final class BulkMembership {
             st.setTimestamp(1, now);
             st.executeUpdate();
         }
-        indexes(table, "segment_id, id", "segment_id, moved_at, id", "client_id, moved_at");
+        indexes(table, "segment_id, id", "segment_id, refresh_id", "client_id, moved_at");
         analyze(table);
     }
 
