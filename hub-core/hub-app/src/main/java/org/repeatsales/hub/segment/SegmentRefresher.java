@@ -196,11 +196,11 @@ public class SegmentRefresher {
         Map<Long, Result> results = new HashMap<>();
         Map<Long, Instant> started = new HashMap<>();
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+            long[] epoch = {-1};
             try {
                 Map<Long, Read> reads = new LinkedHashMap<>();
                 try (ClientSpool spool = new ClientSpool(hub.dataPath().resolve("tmp"))) {
-                    beginRead(c);
+                    epoch[0] = beginRead(c);
                     WindowSums windows = new WindowSums(c, hub.timezone());
                     sumPatternsOnce(ordered, asOf, windows);
                     for (SegmentViews.Segment segment : ordered) {
@@ -233,7 +233,7 @@ public class SegmentRefresher {
                     }
                     long t0 = System.nanoTime();
                     try {
-                        long refreshId = write(c, segment.id(), asOf, read);
+                        long refreshId = write(c, segment.id(), asOf, read, epoch[0]);
                         long written = System.nanoTime() - t0;
                         log.debug("Segment {}: strategy {} ms, membership {} ms", segment.id(), read.nanos() / 1_000_000,
                                 written / 1_000_000);
@@ -331,15 +331,48 @@ public class SegmentRefresher {
         return DIFF + "_" + segmentId;
     }
 
-    /** One snapshot for every read of a cycle: each pass, each strategy and each diff see the same data. */
-    private static void beginRead(Connection c) throws SQLException {
-        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+    /**
+     * One snapshot for every read of a cycle: each pass, each strategy and each diff see the same data.
+     *
+     * @return the client epoch (V20) of the snapshot: when the writes find it unchanged, no client
+     *     was deleted since, and the diffs need no check against {@code client}
+     */
+    private static long beginRead(Connection c) throws SQLException {
+        // taken with the ingest lock held, briefly: every deletion of clients advances the epoch
+        // and commits under that lock, so none is half done while the snapshot is taken, and
+        // every one the snapshot misses advances the epoch after it was read
         try (Statement st = c.createStatement()) {
-            // the window sums, the diff and the sorts of a million clients stay in memory
-            st.execute("set local work_mem = '" + WORK_MEM + "'");
-            st.execute("drop table if exists " + DIFF);
+            st.execute("select pg_advisory_lock(" + IngestLock.KEY + ")");
+        }
+        try {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (Statement st = c.createStatement()) {
+                // the window sums, the diff and the sorts of a million clients stay in memory
+                st.execute("set local work_mem = '" + WORK_MEM + "'");
+                st.execute("drop table if exists " + DIFF);
+            }
+            return single(c, CLIENT_EPOCH);
+        } finally {
+            unlockIngest(c);
         }
     }
+
+    /** Never leaves the session's lock on a pooled connection: imports would wait for it forever. */
+    private static void unlockIngest(Connection c) throws SQLException {
+        String unlock = "select pg_advisory_unlock(" + IngestLock.KEY + ")";
+        try (Statement st = c.createStatement()) {
+            st.execute(unlock);
+        } catch (SQLException e) {
+            // a failed statement aborted the transaction, which refuses every statement until rolled back
+            c.rollback();
+            try (Statement st = c.createStatement()) {
+                st.execute(unlock);
+            }
+        }
+    }
+
+    private static final String CLIENT_EPOCH = "select last_value + is_called::int from client_identity_epoch";
 
     /**
      * What the read of a refresh leaves for its write: the changes in {@link #DIFF}, and these.
@@ -576,7 +609,7 @@ public class SegmentRefresher {
      * sees every client that went since the read: they are left out, and no membership can outlive
      * its client.
      */
-    private long write(Connection c, long segmentId, Instant asOf, Read read) throws SQLException {
+    private long write(Connection c, long segmentId, Instant asOf, Read read, long readEpoch) throws SQLException {
         c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
         try (Statement st = c.createStatement()) {
             st.execute("select pg_advisory_xact_lock(" + IngestLock.KEY + ")");
@@ -602,7 +635,11 @@ public class SegmentRefresher {
             st.execute("alter table " + diffOf(segmentId) + " rename to " + DIFF);
             st.execute("analyze segment_diff");
         }
-        update(c, "delete from segment_diff d where not exists (select 1 from client x where x.id = d.client_id)");
+        // clients deleted since the read (merged away by an import) are left out; when the epoch did
+        // not move since the read's snapshot, none was, and a million-row diff needs no anti-join
+        if (single(c, CLIENT_EPOCH) != readEpoch) {
+            update(c, "delete from segment_diff d where not exists (select 1 from client x where x.id = d.client_id)");
+        }
         Timestamp now = Timestamp.from(clock.instant());
         BulkMembership bulk = new BulkMembership(c, segmentId, refreshId);
         long diffed = single(c, "select count(*) from segment_diff");
