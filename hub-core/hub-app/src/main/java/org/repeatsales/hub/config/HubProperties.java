@@ -85,6 +85,12 @@ public record HubProperties(
     public record Segments(@DefaultValue("true") boolean autoRefresh, @DefaultValue("60000") long checkMillis,
             @DefaultValue("15m") java.time.Duration changeMargin, @DefaultValue("0 0 3 * * *") String refreshCron,
             @DefaultValue("10000") long bulkFrom) {
+
+        public Segments {
+            if (bulkFrom < 1) {
+                throw new IllegalArgumentException("hub.segments.bulk-from must be at least 1 (clients), got " + bulkFrom);
+            }
+        }
     }
 
     /**

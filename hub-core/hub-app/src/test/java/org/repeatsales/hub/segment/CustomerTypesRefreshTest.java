@@ -213,6 +213,26 @@ class CustomerTypesRefreshTest {
         }
     }
 
+    @Test
+    void shouldReadTheStoreEveryPassWhenTheSpoolCannotBeWritten(@TempDir Path work) throws SQLException, IOException {
+        // a file where the spool's folder should be: no spool file can be made there
+        Path notAFolder = Files.writeString(work.resolve("tmp"), "");
+        try (Connection c = dataSource.getConnection(); ClientSpool spool = new ClientSpool(notAFolder)) {
+            c.setAutoCommit(false);
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                StoreClientStream stream = new StoreClientStream(c, null, ZoneId.of("Europe/Moscow"), 2, false, null,
+                        new WindowSums(c, ZoneId.of("Europe/Moscow")), spool);
+                List<ClientFacts> first = pass(stream);
+                assertThat(first).hasSize(6);
+                assertThat(spool.serve(null, false, new GivenClients())).isNull();
+                assertThat(pass(stream)).isEqualTo(first);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
     private static List<ClientFacts> pass(StoreClientStream stream) {
         List<ClientFacts> facts = new ArrayList<>();
         try (ClientStream.Cursor cursor = stream.open()) {

@@ -114,6 +114,13 @@ class SegmentRefreshScheduleTest {
     }
 
     @Test
+    void shouldRefuseABulkThresholdBelowOneClientNamingTheSetting() {
+        assertThatThrownBy(() -> new HubProperties.Segments(true, 60_000, java.time.Duration.ofMinutes(15), "", 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("hub.segments.bulk-from must be at least 1 (clients), got 0");
+    }
+
+    @Test
     void shouldForgetMembershipAndHistoryWithTheirSegment() {
         long anna = jdbc.queryForObject("insert into client (name) values ('Анна Схемова') returning id", Long.class);
         jdbc.update("insert into client_stats (client_id, purchases, revenue) values (?, 1, 100)", anna);
