@@ -66,6 +66,10 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
                 throw new UncheckedIOException("Cannot start the embedded PostgreSQL for tests", e);
             }
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                // JVM shutdown hooks run at once: stopped before Spring's hook has closed the cached
+                // contexts, the server left every closing dispatcher waiting 30 s for a connection
+                // per attempt, and the test JVM outlived surefire's exit timeout by minutes
+                awaitSpringShutdown();
                 try {
                     postgres.close();
                 } catch (IOException ignored) {
@@ -74,5 +78,17 @@ public class TestDatabase implements ApplicationContextInitializer<ConfigurableA
             }));
         }
         return postgres;
+    }
+
+    private static void awaitSpringShutdown() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("SpringApplicationShutdownHook") && t != Thread.currentThread()) {
+                try {
+                    t.join(60_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 }
