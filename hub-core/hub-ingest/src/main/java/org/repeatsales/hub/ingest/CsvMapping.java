@@ -18,7 +18,10 @@ import java.util.Set;
  * @param delimiter {@code auto}, {@code ;}, {@code ,} or {@code tab}; defaults to auto
  * @param sheet Excel sheet name; null for the first sheet
  * @param columns canonical field (see {@link #FIELDS}) to the column header in the file
- * @param key fields whose values, joined with {@code |}, make the receipt's natural key
+ * @param key fields whose values, joined with {@code |}, make the receipt's natural key; a field
+ *     ending in {@code ?} is used when the file has its column and filled in, and left out
+ *     otherwise; {@code purchaseDay} is the purchase date of {@code purchasedAt}, for receipt
+ *     numbers that start again every shift or day
  * @param required fields whose columns must be in the file's header; the key fields and
  *     {@code purchasedAt} are always added
  * @param refundValues values of the {@code operation} column that mean a refund
@@ -57,6 +60,8 @@ public record CsvMapping(
     public static final String SMS_CONSENT = "smsConsent";
     public static final String TELEGRAM_CONSENT = "telegramConsent";
     public static final String CONSENT_DATE = "consentDate";
+    /** Not a column: the day of {@link #PURCHASED_AT}, usable only as a part of the key. */
+    public static final String PURCHASE_DAY = "purchaseDay";
 
     /** Consent column fields and the channel each one is about. */
     public static final java.util.Map<String, String> CONSENT_CHANNELS = java.util.Map.of(
@@ -96,17 +101,27 @@ public record CsvMapping(
         if (!columns.containsKey(AMOUNT) && !(columns.containsKey(QUANTITY) && columns.containsKey(PRICE))) {
             throw new IllegalArgumentException("mapping '" + name + "' maps neither amount nor quantity and price");
         }
-        key = key == null || key.isEmpty() ? List.of(RECEIPT_NUMBER) : List.copyOf(key);
+        key = key == null || key.isEmpty() ? List.of(RECEIPT_NUMBER) : key.stream().map(String::trim).toList();
+        List<KeyPart> parts = new ArrayList<>();
         for (String k : key) {
-            if (!columns.containsKey(k)) {
-                throw new IllegalArgumentException("mapping '" + name + "': key field '" + k + "' is not in columns");
+            KeyPart part = KeyPart.of(k);
+            if (!part.field().equals(PURCHASE_DAY) && !columns.containsKey(part.field())) {
+                throw new IllegalArgumentException("mapping '" + name + "': key field '" + part.field() + "' is not in columns");
             }
+            if (parts.stream().anyMatch(p -> p.field().equals(part.field()))) {
+                throw new IllegalArgumentException("mapping '" + name + "': key field '" + part.field() + "' is named twice");
+            }
+            parts.add(part);
+        }
+        if (parts.stream().allMatch(p -> p.optional() || p.field().equals(PURCHASE_DAY))) {
+            throw new IllegalArgumentException("mapping '" + name + "': the key needs at least one column that every row fills in,"
+                    + " such as receiptNumber");
         }
         // nothing can be imported without a date and a key, so their columns are always required
         List<String> req = new ArrayList<>(required == null ? List.of() : required);
-        for (String implied : key) {
-            if (!req.contains(implied)) {
-                req.add(implied);
+        for (KeyPart implied : parts) {
+            if (!implied.optional() && !implied.field().equals(PURCHASE_DAY) && !req.contains(implied.field())) {
+                req.add(implied.field());
             }
         }
         if (!req.contains(PURCHASED_AT)) {
@@ -119,6 +134,20 @@ public record CsvMapping(
             }
         }
         refundValues = refundValues == null ? List.of() : List.copyOf(refundValues);
+    }
+
+    /** One field of the natural key; an optional one is left out when the file lacks its column or the row its value. */
+    public record KeyPart(String field, boolean optional) {
+
+        static KeyPart of(String entry) {
+            boolean optional = entry.endsWith("?");
+            return new KeyPart(optional ? entry.substring(0, entry.length() - 1).trim() : entry, optional);
+        }
+    }
+
+    /** The key's fields, in order. */
+    public List<KeyPart> keyParts() {
+        return key.stream().map(KeyPart::of).toList();
     }
 
     /** The header of the column mapped to {@code field}, or null when the field is not mapped. */

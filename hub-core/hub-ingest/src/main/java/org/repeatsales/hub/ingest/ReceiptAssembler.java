@@ -28,25 +28,35 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns rows of cell values (from the CSV tokenizer or the Excel reader alike) into receipts:
- * one receipt line per row, consecutive rows with the same natural key form one receipt.
+ * one receipt line per row, the rows with the same natural key form one receipt.
  *
  * <p>A receipt is passed on as soon as a row with another key arrives, so memory holds one
- * receipt at a time. Every non-blank row ends in exactly one receipt or one rejection; if any row
- * of a receipt is bad, the whole receipt is rejected, because importing a receipt with a line
- * missing would record a wrong purchase.
+ * receipt at a time. Files sorted by something else (an item, a buyer) split a receipt into runs
+ * of rows apart from each other; a first pass over the file ({@link KeyRuns}) names those
+ * receipts, and their rows are held until the receipt's last row, up to
+ * {@link #MAX_HELD_ROWS}. Every non-blank row ends in exactly one receipt or one rejection; if any
+ * row of a receipt is bad, or its rows disagree on the date, the buyer or the point of sale, the
+ * whole receipt is rejected, because importing a receipt with a line missing would record a wrong
+ * purchase.
  */
 final class ReceiptAssembler {
 
     /** A run longer than this under one key means a wrongly mapped key column, not a receipt. */
     static final int MAX_ROWS_PER_RECEIPT = 10_000;
     static final int MAX_RAW_CHARS = 1000;
+    /** Rows of receipts scattered over the file held at once; past it such receipts are rejected. */
+    static final int MAX_HELD_ROWS = 100_000;
     private static final BigDecimal TOLERANCE = new BigDecimal("0.01");
+    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.ofPattern("dd.MM.yyyy");
 
     private final CsvMapping mapping;
     private final ZoneId zone;
@@ -56,6 +66,9 @@ final class ReceiptAssembler {
 
     private final int[] keyColumns;
     private final String[] keyNames;
+    private final boolean[] keyOptional;
+    /** Position of {@code purchaseDay} in the key, or -1. */
+    private final int keyDay;
     private final int[] requiredColumns;
     private final String[] requiredNames;
     private final int at;
@@ -82,6 +95,17 @@ final class ReceiptAssembler {
 
     private final List<Row> group = new ArrayList<>();
     private String groupKey;
+    /** Key of the previous row, to tell where a run of rows under one key starts. */
+    private String previousKey;
+    /** The previous row's key without its day, and its day, for a next row whose date is bad. */
+    private String previousBase;
+    private String previousDay;
+    /** Receipts whose rows are not together in the file, by key, with the line of their last row. */
+    private Map<String, Long> scattered = Map.of();
+    private final Map<String, List<List<Row>>> held = new HashMap<>();
+    private int heldRows;
+    private int maxHeldRows = MAX_HELD_ROWS;
+    private final Set<String> givenUp = new HashSet<>();
     /** Key of a run that grew past {@link #MAX_ROWS_PER_RECEIPT}; its further rows are rejected at once. */
     private String overflowKey;
 
@@ -96,12 +120,24 @@ final class ReceiptAssembler {
         this.sink = sink;
         this.headerWidth = header.length;
         Map<String, Integer> index = Headers.index(header);
-        keyColumns = new int[mapping.key().size()];
+        List<CsvMapping.KeyPart> parts = mapping.keyParts();
+        keyColumns = new int[parts.size()];
         keyNames = new String[keyColumns.length];
+        keyOptional = new boolean[keyColumns.length];
+        int day = -1;
         for (int i = 0; i < keyColumns.length; i++) {
-            keyNames[i] = mapping.column(mapping.key().get(i));
-            keyColumns[i] = index.getOrDefault(Headers.normalize(keyNames[i]), -1);
+            CsvMapping.KeyPart part = parts.get(i);
+            keyOptional[i] = part.optional();
+            if (part.field().equals(CsvMapping.PURCHASE_DAY)) {
+                day = i;
+                keyNames[i] = mapping.column(PURCHASED_AT);
+                keyColumns[i] = -1;
+            } else {
+                keyNames[i] = mapping.column(part.field());
+                keyColumns[i] = index.getOrDefault(Headers.normalize(keyNames[i]), -1);
+            }
         }
+        keyDay = day;
         requiredColumns = new int[mapping.required().size()];
         requiredNames = new String[requiredColumns.length];
         for (int i = 0; i < requiredColumns.length; i++) {
@@ -152,6 +188,36 @@ final class ReceiptAssembler {
         return rejections;
     }
 
+    /** Names the receipts whose rows are apart in the file, as a first pass over it found them. */
+    void expectScattered(KeyRuns runs) {
+        expectScattered(runs, MAX_HELD_ROWS);
+    }
+
+    void expectScattered(KeyRuns runs, int maxHeldRows) {
+        scattered = runs.scattered();
+        this.maxHeldRows = maxHeldRows;
+    }
+
+    /**
+     * A first pass: tells {@code runs} the key of each row as {@link #accept} will compute it.
+     * Use an assembler of its own for the pass, since keys depend on the rows before.
+     */
+    void scan(long line, String[] cells, KeyRuns runs) {
+        if (isBlank(cells)) {
+            return;
+        }
+        String atRaw = keyDay >= 0 ? cell(cells, at) : null;
+        Instant when = null;
+        if (atRaw != null) {
+            try {
+                when = Values.instant(atRaw, zone);
+            } catch (IllegalArgumentException e) {
+                when = null;
+            }
+        }
+        runs.row(line, key(cells, when, null), cells);
+    }
+
     /** One data row; rows whose cells are all blank are not data and are ignored. */
     void accept(long line, String[] cells) {
         if (isBlank(cells)) {
@@ -159,14 +225,22 @@ final class ReceiptAssembler {
         }
         rows++;
         Row row = parse(line, cells);
+        boolean runStarts = row.key == null || !row.key.equals(previousKey);
+        previousKey = row.key;
         if (row.key == null) {
             // cannot belong to any receipt (typically a trailing "Итого" row)
             flush();
             reject(row, row.errors);
             return;
         }
+        Long lastLine = scattered.get(row.key);
+        if (lastLine != null) {
+            flush();
+            hold(row, runStarts, lastLine);
+            return;
+        }
         if (row.key.equals(overflowKey)) {
-            reject(row, tooLong(row.key));
+            reject(row, tooLong(row.label));
             return;
         }
         overflowKey = null;
@@ -175,7 +249,7 @@ final class ReceiptAssembler {
             groupKey = row.key;
         }
         if (group.size() >= MAX_ROWS_PER_RECEIPT) {
-            String reason = tooLong(row.key);
+            String reason = tooLong(row.label);
             for (Row r : group) {
                 reject(r, reason);
             }
@@ -191,10 +265,86 @@ final class ReceiptAssembler {
     /** Passes on the receipt still being collected; call once at the end of the input. */
     void finish() {
         flush();
+        // only if the file changed between the passes: what is held still goes out whole
+        for (String key : new ArrayList<>(held.keySet())) {
+            emit(key, held.remove(key));
+        }
+        heldRows = 0;
     }
 
-    private static String tooLong(String key) {
-        return "Чек «" + key + "»: больше " + MAX_ROWS_PER_RECEIPT
+    /** Keeps a row of a scattered receipt until the receipt's last row has come. */
+    private void hold(Row row, boolean runStarts, long lastLine) {
+        if (givenUp.contains(row.key)) {
+            reject(row, tooScattered(row.label));
+            return;
+        }
+        List<List<Row>> runs = held.computeIfAbsent(row.key, k -> new ArrayList<>());
+        if (runStarts || runs.isEmpty()) {
+            runs.add(new ArrayList<>());
+        }
+        runs.get(runs.size() - 1).add(row);
+        heldRows++;
+        if (row.line >= lastLine) {
+            held.remove(row.key);
+            for (List<Row> run : runs) {
+                heldRows -= run.size();
+            }
+            emit(row.key, runs);
+            return;
+        }
+        if (heldRows > maxHeldRows) {
+            held.remove(row.key);
+            givenUp.add(row.key);
+            String reason = tooScattered(row.label);
+            for (List<Row> run : runs) {
+                heldRows -= run.size();
+                for (Row r : run) {
+                    reject(r, reason);
+                }
+            }
+        }
+    }
+
+    /**
+     * A scattered receipt's runs as one receipt. A run that repeats an earlier run of the same
+     * receipt row for row is the same lines exported twice (two overlapping exports pasted
+     * together), not more lines: its rows count for the receipt but add no lines.
+     */
+    private void emit(String key, List<List<Row>> runs) {
+        List<Row> lines = new ArrayList<>();
+        List<List<Row>> distinct = new ArrayList<>();
+        int repeated = 0;
+        for (List<Row> run : runs) {
+            if (distinct.stream().anyMatch(d -> sameRows(d, run))) {
+                repeated += run.size();
+            } else {
+                distinct.add(run);
+                lines.addAll(run);
+            }
+        }
+        lines.sort(java.util.Comparator.comparingLong(r -> r.line));
+        assemble(key, lines, repeated);
+    }
+
+    private static boolean sameRows(List<Row> a, List<Row> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!java.util.Arrays.equals(a.get(i).cells, b.get(i).cells)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String tooScattered(String label) {
+        return "Чек «" + label + "»: строки чека разбросаны по файлу, а таких чеков больше, чем можно собрать в памяти ("
+                + maxHeldRows + " строк) — отсортируйте файл по номеру чека и загрузите его снова";
+    }
+
+    private static String tooLong(String label) {
+        return "Чек «" + label + "»: больше " + MAX_ROWS_PER_RECEIPT
                 + " строк подряд с одним номером — похоже, колонка номера чека выбрана неверно";
     }
 
@@ -206,24 +356,6 @@ final class ReceiptAssembler {
                 r.error("В строке нет колонки «" + requiredNames[i] + "»: полей " + cells.length + ", а в заголовке " + headerWidth);
             }
         }
-        StringBuilder key = null;
-        for (int i = 0; i < keyColumns.length; i++) {
-            String v = cell(cells, keyColumns[i]);
-            if (v == null) {
-                if (keyColumns[i] < cells.length) {
-                    r.error("Колонка «" + keyNames[i] + "»: не заполнена — строку нельзя отнести к чеку");
-                }
-                key = null;
-                break;
-            }
-            if (key == null) {
-                key = new StringBuilder(v);
-            } else {
-                key.append('|').append(v);
-            }
-        }
-        r.key = key == null ? null : key.toString();
-
         String atRaw = cell(cells, at);
         if (atRaw == null) {
             if (at < cells.length) {
@@ -236,6 +368,7 @@ final class ReceiptAssembler {
                 r.error(bad(PURCHASED_AT, atRaw, e));
             }
         }
+        r.key = key(cells, r.at, r);
         r.item = cell(cells, item);
         r.category = cell(cells, category);
         r.quantity = number(r, cells, quantity, QUANTITY, false);
@@ -257,6 +390,62 @@ final class ReceiptAssembler {
             checkArithmetic(r);
         }
         return r;
+    }
+
+    /**
+     * The row's natural key: the key fields' values joined with {@code |}, optional ones left out
+     * when blank. A row whose date does not parse takes the day of the row before it when the rest
+     * of its key is the same, so that the bad row rejects its own receipt instead of leaving it
+     * with a line missing. Called once per row, in file order.
+     */
+    private String key(String[] cells, Instant when, Row r) {
+        String[] parts = new String[keyColumns.length];
+        for (int i = 0; i < keyColumns.length; i++) {
+            if (i == keyDay) {
+                continue;
+            }
+            String v = cell(cells, keyColumns[i]);
+            if (v == null && !keyOptional[i]) {
+                if (r != null && keyColumns[i] < cells.length) {
+                    r.error("Колонка «" + keyNames[i] + "»: не заполнена — строку нельзя отнести к чеку");
+                }
+                previousBase = null;
+                return null;
+            }
+            parts[i] = v;
+        }
+        String base = join(parts);
+        if (keyDay >= 0) {
+            String day = when != null ? when.atZone(zone).toLocalDate().toString()
+                    : base.equals(previousBase) ? previousDay : null;
+            previousBase = day == null ? null : base;
+            previousDay = day;
+            if (day == null) {
+                return null; // the date's own error says why
+            }
+            parts[keyDay] = day;
+            if (r != null) {
+                r.label = base + " от " + LocalDate.parse(day).format(DAY);
+            }
+            return join(parts);
+        }
+        if (r != null) {
+            r.label = base;
+        }
+        return base;
+    }
+
+    private static String join(String[] parts) {
+        StringBuilder key = new StringBuilder();
+        for (String p : parts) {
+            if (p != null) {
+                if (key.length() > 0) {
+                    key.append('|');
+                }
+                key.append(p);
+            }
+        }
+        return key.toString();
     }
 
     /** The row's consent answers; a value that is not yes/no, or a bad consent date, is the row's error. */
@@ -345,7 +534,16 @@ final class ReceiptAssembler {
         group.clear();
         String key = groupKey;
         groupKey = null;
+        assemble(key, rowsOfReceipt, 0);
+    }
 
+    /**
+     * One receipt from its rows, or the rejection of all of them.
+     *
+     * @param repeatedRows rows of the file that repeat some of these and count for the receipt
+     */
+    private void assemble(String key, List<Row> rowsOfReceipt, int repeatedRows) {
+        String label = rowsOfReceipt.get(0).label;
         List<Long> badLines = new ArrayList<>();
         for (Row r : rowsOfReceipt) {
             if (r.errors != null) {
@@ -353,12 +551,21 @@ final class ReceiptAssembler {
             }
         }
         if (!badLines.isEmpty()) {
-            String others = "Чек «" + key + "» отклонён целиком: " + (badLines.size() == 1
+            String others = "Чек «" + label + "» отклонён целиком: " + (badLines.size() == 1
                     ? "ошибка в строке " + badLines.get(0)
                     : "ошибки в строках " + joinLines(badLines));
             for (Row r : rowsOfReceipt) {
                 reject(r, r.errors != null ? r.errors : others);
             }
+            rejectRepeats(repeatedRows, rowsOfReceipt, others);
+            return;
+        }
+        String disagreement = disagreement(label, rowsOfReceipt);
+        if (disagreement != null) {
+            for (Row r : rowsOfReceipt) {
+                reject(r, disagreement);
+            }
+            rejectRepeats(repeatedRows, rowsOfReceipt, disagreement);
             return;
         }
 
@@ -371,10 +578,11 @@ final class ReceiptAssembler {
             anyPositive |= r.amount.signum() > 0;
         }
         if (anyNegative && anyPositive) {
-            String reason = "Чек «" + key + "»: в одном чеке строки с положительной и отрицательной суммой — непонятно, продажа это или возврат";
+            String reason = "Чек «" + label + "»: в одном чеке строки с положительной и отрицательной суммой — непонятно, продажа это или возврат";
             for (Row r : rowsOfReceipt) {
                 reject(r, reason);
             }
+            rejectRepeats(repeatedRows, rowsOfReceipt, reason);
             return;
         }
         Row first = rowsOfReceipt.get(0);
@@ -412,11 +620,78 @@ final class ReceiptAssembler {
         if (buyer.equals(Buyer.ANONYMOUS)) {
             buyer = Buyer.ANONYMOUS;
         }
-        ReceiptRecord receipt = new ReceiptRecord(mapping.source(), key, first.line, rowsOfReceipt.size(), first.at,
+        ReceiptRecord receipt = new ReceiptRecord(mapping.source(), key, first.line, rowsOfReceipt.size() + repeatedRows, first.at,
                 total, discountSum, payment, pointOfSale, refundByOperation || anyNegative, buyer, lines,
                 consents(rowsOfReceipt, buyer));
         receipts++;
         sink.receipt(receipt);
+    }
+
+    /**
+     * Rows repeated within a scattered receipt were dropped before it was assembled; when the
+     * receipt is rejected they are too, so that every row is accounted for. Only their count is
+     * kept, so they are rejected as copies of the receipt's first row.
+     */
+    private void rejectRepeats(int repeatedRows, List<Row> rowsOfReceipt, String reason) {
+        Row first = rowsOfReceipt.get(0);
+        for (int i = 0; i < repeatedRows; i++) {
+            reject(first, reason);
+        }
+    }
+
+    /**
+     * Why the rows under one key cannot be one receipt: they name different moments, buyers or
+     * points of sale (a receipt number used again on another day, at another shop, for another
+     * buyer). Null when they agree; a blank value agrees with anything.
+     */
+    private String disagreement(String label, List<Row> rowsOfReceipt) {
+        if (rowsOfReceipt.size() < 2) {
+            return null;
+        }
+        Row first = rowsOfReceipt.get(0);
+        for (Row r : rowsOfReceipt) {
+            String column = null;
+            String a = null;
+            String b = null;
+            if (!first.at.equals(r.at)) {
+                column = mapping.column(PURCHASED_AT);
+                a = first.rawCell(at);
+                b = r.rawCell(at);
+            } else if (differs(first.buyerName, r.buyerName, false)) {
+                column = mapping.column(BUYER_NAME);
+                a = first.buyerName;
+                b = r.buyerName;
+            } else if (differs(Contacts.phone(first.phone), Contacts.phone(r.phone), true)) {
+                column = mapping.column(PHONE);
+                a = first.phone;
+                b = r.phone;
+            } else if (differs(Contacts.email(first.email), Contacts.email(r.email), true)) {
+                column = mapping.column(EMAIL);
+                a = first.email;
+                b = r.email;
+            } else if (differs(first.clientKey, r.clientKey, true)) {
+                column = mapping.column(CLIENT_KEY);
+                a = first.clientKey;
+                b = r.clientKey;
+            } else if (differs(first.pointOfSale, r.pointOfSale, false)) {
+                column = mapping.column(POINT_OF_SALE);
+                a = first.pointOfSale;
+                b = r.pointOfSale;
+            }
+            if (column != null) {
+                return "Чек «" + label + "»: строки одного чека расходятся в колонке «" + column + "» — «" + a + "» в строке "
+                        + first.line + " и «" + b + "» в строке " + r.line
+                        + ". Если это разные чеки с одним номером, добавьте в ключ сопоставления (key) колонку, которая их различает";
+            }
+        }
+        return null;
+    }
+
+    private static boolean differs(String a, String b, boolean exact) {
+        if (a == null || b == null) {
+            return false;
+        }
+        return exact ? !a.equals(b) : !Headers.normalize(a).equals(Headers.normalize(b));
     }
 
     /** Per channel, the first answer among the receipt's rows (like the contacts), with the address it concerns. */
@@ -503,6 +778,8 @@ final class ReceiptAssembler {
         final String[] cells;
         String errors;
         String key;
+        /** The receipt as people name it in messages: its key without the day, then the date. */
+        String label;
         Instant at;
         String item;
         String category;

@@ -76,6 +76,7 @@ public final class SalesFileReader {
                     while ((header = tokenizer.next()) != null && (found = search.offer(header)) == null) {
                         // title lines above the table
                     }
+                    long headerLine = tokenizer.line();
                     if (found == null) {
                         throw search.failure();
                     }
@@ -87,17 +88,16 @@ public final class SalesFileReader {
                             continue;
                         }
                     }
-                    ReceiptAssembler assembler = new ReceiptAssembler(mapping, header, zone, String.valueOf(delimiter), sink);
-                    long n = 0;
+                    // first pass, keys only: finds receipts scattered over the file, and a file
+                    // that is not what its start says fails here, before anything is written
+                    ReceiptAssembler scanner = new ReceiptAssembler(mapping, header, zone, String.valueOf(delimiter), NOWHERE);
+                    KeyRuns runs = new KeyRuns();
                     String[] cells;
                     while ((cells = tokenizer.next()) != null) {
-                        assembler.accept(tokenizer.line(), cells);
-                        if (++n % PROGRESS_EVERY_ROWS == 0) {
-                            sink.progress(counter.count());
-                        }
+                        scanner.scan(tokenizer.line(), cells, runs);
                     }
-                    assembler.finish();
-                    sink.progress(counter.count());
+                    runs.finish();
+                    readCsvRows(file, charset, delimiter, headerLine, header, mapping, runs, sink);
                     return new ReadResult(FileFormat.CSV, mapping.name(), charset.name(), size);
                 } catch (CharacterCodingException e) {
                     // the sample was valid UTF-8 but a later part of the file is not
@@ -107,30 +107,96 @@ public final class SalesFileReader {
         }
     }
 
+    /** The second pass over a CSV file whose header, encoding and delimiter the first pass found. */
+    private void readCsvRows(Path file, Charset charset, char delimiter, long headerLine, String[] header, CsvMapping mapping,
+            KeyRuns runs, RecordSink sink) throws IOException, UnreadableFileException {
+        try (CountingInputStream counter = new CountingInputStream(Files.newInputStream(file));
+             BufferedInputStream in = new BufferedInputStream(counter, 1 << 16)) {
+            TextEncoding.choose(in, charset.name()); // consumes a BOM as the first pass did
+            readCsvRows(in, counter, charset, delimiter, headerLine, header, mapping, runs, sink);
+        }
+    }
+
+    private void readCsvRows(BufferedInputStream in, CountingInputStream counter, Charset charset, char delimiter, long headerLine,
+            String[] header, CsvMapping mapping, KeyRuns runs, RecordSink sink) throws IOException, UnreadableFileException {
+        try {
+            CsvTokenizer tokenizer = new CsvTokenizer(new BufferedReader(TextEncoding.reader(in, charset), 1 << 16), delimiter);
+            String[] cells;
+            while ((cells = tokenizer.next()) != null && tokenizer.line() < headerLine) {
+                // title lines above the table
+            }
+            if (cells == null) {
+                throw new UnreadableFileException("The file changed while it was read: its header on line " + headerLine + " is gone");
+            }
+            ReceiptAssembler assembler = new ReceiptAssembler(mapping, header, zone, String.valueOf(delimiter), sink);
+            assembler.expectScattered(runs);
+            long n = 0;
+            while ((cells = tokenizer.next()) != null) {
+                assembler.accept(tokenizer.line(), cells);
+                if (++n % PROGRESS_EVERY_ROWS == 0) {
+                    sink.progress(counter.count());
+                }
+            }
+            assembler.finish();
+            sink.progress(counter.count());
+        } catch (CharacterCodingException e) {
+            throw TextEncoding.notUtf8(counter.count());
+        }
+    }
+
+    /** Where the first pass's assembler would send receipts, were it ever asked to assemble one. */
+    private static final RecordSink NOWHERE = new RecordSink() {
+        @Override
+        public void receipt(ReceiptRecord receipt) {
+            throw new IllegalStateException("a first pass assembles no receipt");
+        }
+
+        @Override
+        public void rejected(Rejection rejection) {
+            throw new IllegalStateException("a first pass rejects no row");
+        }
+    };
+
     private ReadResult readXlsx(Path file, CsvMapping fixed, RecordSink sink, long size)
             throws IOException, UnreadableFileException {
         XlsxRows rows = new XlsxRows(file, fixed == null ? null : fixed.sheet());
         CsvMapping[] mapping = {fixed};
-        ReceiptAssembler[] assembler = {null};
-        long[] count = {0};
+        String[][] header = {null};
+        long[] headerLine = {-1};
+        ReceiptAssembler[] scanner = {null};
+        KeyRuns runs = new KeyRuns();
         HeaderSearch search = new HeaderSearch(fixed);
+        // first pass, keys only, as for CSV
         rows.read((line, cells) -> {
-            if (assembler[0] == null) {
+            if (scanner[0] == null) {
                 mapping[0] = search.offer(cells);
                 if (mapping[0] != null) {
-                    assembler[0] = new ReceiptAssembler(mapping[0], nullsToEmpty(cells), zone, XLSX_RAW_DELIMITER, sink);
+                    header[0] = nullsToEmpty(cells);
+                    headerLine[0] = line;
+                    scanner[0] = new ReceiptAssembler(mapping[0], header[0], zone, XLSX_RAW_DELIMITER, NOWHERE);
                 }
                 return;
             }
-            assembler[0].accept(line, cells);
-            if (++count[0] % PROGRESS_EVERY_ROWS == 0) {
-                sink.progress(rows.estimatedBytes(size));
-            }
+            scanner[0].scan(line, cells, runs);
         });
-        if (assembler[0] == null) {
+        if (scanner[0] == null) {
             throw search.failure();
         }
-        assembler[0].finish();
+        runs.finish();
+        ReceiptAssembler assembler = new ReceiptAssembler(mapping[0], header[0], zone, XLSX_RAW_DELIMITER, sink);
+        assembler.expectScattered(runs);
+        long[] count = {0};
+        XlsxRows again = new XlsxRows(file, fixed == null ? null : fixed.sheet());
+        again.read((line, cells) -> {
+            if (line <= headerLine[0]) {
+                return;
+            }
+            assembler.accept(line, cells);
+            if (++count[0] % PROGRESS_EVERY_ROWS == 0) {
+                sink.progress(again.estimatedBytes(size));
+            }
+        });
+        assembler.finish();
         sink.progress(size);
         return new ReadResult(FileFormat.XLSX, mapping[0].name(), null, size);
     }

@@ -59,7 +59,7 @@ class CsvSalesFileTest {
         assertThat(sink.receipts).hasSize(2);
         ReceiptRecord r = sink.receipts.get(0);
         assertThat(r.source()).isEqualTo("1c-retail");
-        assertThat(r.naturalKey()).isEqualTo("123");
+        assertThat(r.naturalKey()).isEqualTo("2024-03-15|123");
         assertThat(r.line()).isEqualTo(2);
         assertThat(r.rows()).isEqualTo(2);
         assertThat(r.purchasedAt()).isEqualTo(Instant.parse("2024-03-15T07:15:00Z"));
@@ -223,11 +223,11 @@ class CsvSalesFileTest {
                 "15.03.2024;77;;;;Чай;1;100;abc",
                 "15.03.2024;77;;;;Сахар;1;50;50",
                 "15.03.2024;78;;;;Соль;1;30;30"));
-        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("78");
+        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("2024-03-15|78");
         assertThat(sink.rejections).extracting(Rejection::line).containsExactly(2L, 3L, 4L);
-        assertThat(sink.rejectionAt(2).reason()).isEqualTo("Чек «77» отклонён целиком: ошибка в строке 3");
+        assertThat(sink.rejectionAt(2).reason()).isEqualTo("Чек «77 от 15.03.2024» отклонён целиком: ошибка в строке 3");
         assertThat(sink.rejectionAt(3).reason()).isEqualTo("Колонка «Сумма»: «abc» — не число");
-        assertThat(sink.rejectionAt(4).reason()).isEqualTo("Чек «77» отклонён целиком: ошибка в строке 3");
+        assertThat(sink.rejectionAt(4).reason()).isEqualTo("Чек «77 от 15.03.2024» отклонён целиком: ошибка в строке 3");
     }
 
     @Test
@@ -242,7 +242,7 @@ class CsvSalesFileTest {
         read(csv(StandardCharsets.UTF_8, "Дата;Номер чека;Количество;Сумма;Покупатель",
                 "15.03.2024;1;1;100",
                 "15.03.2024;2;1"));
-        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("1");
+        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("2024-03-15|1");
         assertThat(sink.rejectionAt(3).reason()).isEqualTo("В строке нет колонки «Сумма»: полей 3, а в заголовке 5");
     }
 
@@ -282,7 +282,7 @@ class CsvSalesFileTest {
                 "15.03.2024;3;;;;Чай;1;100;100",
                 ";;;;;Итого;;;550"));
         assertThat(sink.rowsAccountedFor()).isEqualTo(7);
-        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("1", "3");
+        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("2024-03-15|1", "2024-03-15|3");
     }
 
     @Test
@@ -319,14 +319,136 @@ class CsvSalesFileTest {
     }
 
     @Test
-    void shouldKeyExcelSalesByPointOfSaleAndNumber() throws Exception {
+    void shouldKeyExcelSalesByDayPointOfSaleAndNumber() throws Exception {
         read(csv(StandardCharsets.UTF_8, "Дата продажи;Чек;Клиент;Телефон клиента;Email;Товар;Категория;Кол-во;Цена;Скидка;Итого;Точка продаж",
                 "2024-03-15 12:00;15;Олег;+7 916 000-00-01;;Кроссовки;Обувь;1;5 000,00;500,00;4 500,00;ТЦ Мега"));
         ReceiptRecord r = sink.receipts.get(0);
-        assertThat(r.naturalKey()).isEqualTo("ТЦ Мега|15");
+        assertThat(r.naturalKey()).isEqualTo("2024-03-15|ТЦ Мега|15");
         assertThat(r.source()).isEqualTo("excel-sales");
         assertThat(r.discount()).isEqualTo(new BigDecimal("500.00"));
         assertThat(r.lines().get(0).category()).isEqualTo("Обувь");
+    }
+
+    @Test
+    void shouldKeepAReceiptNumberUsedAgainOnAnotherDayAsAnotherReceipt() throws Exception {
+        // cash registers number receipts from 1 again every shift
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "10.03.2024 10:00;1;Тамара Зайцева;89166006001;;Пальто;1;9 000,00;9 000,00",
+                "11.03.2024 10:00;1;Устин Иголкин;89166006002;;Носки;1;300,00;300,00"));
+        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("2024-03-10|1", "2024-03-11|1");
+        assertThat(sink.receipts).extracting(r -> r.buyer().name()).containsExactly("Тамара Зайцева", "Устин Иголкин");
+    }
+
+    @Test
+    void shouldKeepTheSameNumberAtTwoShopsApartWhenTheFileHasAShopColumn() throws Exception {
+        read(csv(StandardCharsets.UTF_8, HEADER + ";Магазин",
+                "10.03.2024 10:00;1;Зотов;;;Хлеб;1;100;100;Магазин на Ленина",
+                "10.03.2024 10:05;1;Ивлева;;;Молоко;1;200;200;Магазин на Мира",
+                "10.03.2024 10:10;2;;;;Соль;1;30;30;"));
+        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey)
+                .containsExactly("2024-03-10|Магазин на Ленина|1", "2024-03-10|Магазин на Мира|1", "2024-03-10|2");
+    }
+
+    @Test
+    void shouldRejectAReceiptWhoseRowsNameDifferentBuyersNamingTheColumnAndLines() throws Exception {
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "01.03.2024 10:00;14;Чеслав Эйдельман;89161141401;;Т1;1;100,00;100,00",
+                "01.03.2024 10:00;14;Юрий Яковлев;89161141402;;Т2;1;200,00;200,00",
+                "01.03.2024 11:00;15;;;;Т3;1;50;50"));
+        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("2024-03-01|15");
+        assertThat(sink.rejections).extracting(Rejection::line).containsExactly(2L, 3L);
+        assertThat(sink.rejectionAt(3).reason()).isEqualTo("Чек «14 от 01.03.2024»: строки одного чека расходятся в колонке"
+                + " «Покупатель» — «Чеслав Эйдельман» в строке 2 и «Юрий Яковлев» в строке 3. Если это разные чеки с одним"
+                + " номером, добавьте в ключ сопоставления (key) колонку, которая их различает");
+    }
+
+    @Test
+    void shouldRejectAReceiptWhoseRowsNameDifferentTimesOfTheSameDay() throws Exception {
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "01.03.2024 10:00;7;;;;Т1;1;100;100",
+                "01.03.2024 18:30;7;;;;Т2;1;200;200"));
+        assertThat(sink.receipts).isEmpty();
+        assertThat(sink.rejectionAt(2).reason()).contains("в колонке «Дата» — «01.03.2024 10:00» в строке 2 и «01.03.2024 18:30» в строке 3");
+        assertThat(sink.rowsAccountedFor()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldAssembleAReceiptWhoseRowsAreApartInTheFile() throws Exception {
+        // sorted by item in Excel before saving
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "01.03.2024 10:00;Ч13-1;Харитон Шилов;89161130001;;Т1;1;100,00;100,00",
+                "01.03.2024 10:05;Ч13-2;;;;Т2;1;200,00;200,00",
+                "01.03.2024 10:00;Ч13-1;Харитон Шилов;89161130001;;Т3;1;300,00;300,00",
+                "01.03.2024 10:05;Ч13-2;;;;Т4;2;10,00;20,00"));
+        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.receipts).hasSize(2);
+        ReceiptRecord first = sink.receipts.stream().filter(r -> r.naturalKey().equals("2024-03-01|Ч13-1")).findFirst().orElseThrow();
+        assertThat(first.line()).isEqualTo(2);
+        assertThat(first.rows()).isEqualTo(2);
+        assertThat(first.total()).isEqualTo(new BigDecimal("400.00"));
+        assertThat(first.lines()).extracting(ReceiptLine::lineNo, ReceiptLine::item)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "Т1"), org.assertj.core.groups.Tuple.tuple(2, "Т3"));
+        ReceiptRecord second = sink.receipts.stream().filter(r -> r.naturalKey().equals("2024-03-01|Ч13-2")).findFirst().orElseThrow();
+        assertThat(second.total()).isEqualTo(new BigDecimal("220.00"));
+        assertThat(sink.rowsAccountedFor()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldNotDoubleTheLinesOfAReceiptExportedTwiceInOneFile() throws Exception {
+        // two overlapping exports pasted one under the other
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "01.03.2024 10:00;1;;;;Т1;1;100;100",
+                "01.03.2024 10:00;1;;;;Т2;1;50;50",
+                "01.03.2024 12:00;2;;;;Т3;1;70;70",
+                "01.03.2024 10:00;1;;;;Т1;1;100;100",
+                "01.03.2024 10:00;1;;;;Т2;1;50;50"));
+        assertThat(sink.rejections).isEmpty();
+        // the same receipt twice, as before: the store counts the second sight as unchanged
+        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("2024-03-01|1", "2024-03-01|2", "2024-03-01|1");
+        assertThat(sink.receipts.get(2).lines()).isEqualTo(sink.receipts.get(0).lines());
+        assertThat(sink.receipts.get(2).line()).isEqualTo(5);
+        assertThat(sink.rowsAccountedFor()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldAddTheNewLinesOnlyWhenAScatteredReceiptAlsoRepeatsARun() throws Exception {
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "01.03.2024 10:00;1;;;;Т1;1;100;100",
+                "01.03.2024 12:00;2;;;;Т3;1;70;70",
+                "01.03.2024 10:00;1;;;;Т1;1;100;100",
+                "01.03.2024 12:00;2;;;;Т4;1;30;30",
+                "01.03.2024 10:00;1;;;;Т2;1;50;50"));
+        assertThat(sink.rejections).isEmpty();
+        ReceiptRecord one = sink.receipts.stream().filter(r -> r.naturalKey().equals("2024-03-01|1")).findFirst().orElseThrow();
+        assertThat(one.lines()).extracting(ReceiptLine::item).containsExactly("Т1", "Т2");
+        assertThat(one.total()).isEqualTo(new BigDecimal("150.00"));
+        assertThat(one.rows()).isEqualTo(3);
+        assertThat(sink.rowsAccountedFor()).isEqualTo(5);
+    }
+
+    @Test
+    void shouldRejectAScatteredReceiptWholeWhenOneOfItsRowsIsBad() throws Exception {
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "01.03.2024 10:00;1;;;;Т1;1;100;100",
+                "01.03.2024 12:00;2;;;;Т3;1;70;70",
+                "01.03.2024 10:00;1;;;;Т2;1;50;пятьдесят"));
+        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("2024-03-01|2");
+        assertThat(sink.rejections).extracting(Rejection::line).containsExactlyInAnyOrder(2L, 4L);
+        assertThat(sink.rejectionAt(2).reason()).isEqualTo("Чек «1 от 01.03.2024» отклонён целиком: ошибка в строке 4");
+    }
+
+    @Test
+    void shouldRejectTheWholeReceiptWhenOneOfItsRowsHasABadDateThoughTheDayIsPartOfTheKey() throws Exception {
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "15.03.2024 10:00;77;;;;Кофе;1;150;150",
+                "32.03.2024 10:00;77;;;;Чай;1;100;100",
+                "15.03.2024 10:00;77;;;;Сахар;1;50;50"));
+        assertThat(sink.receipts).isEmpty();
+        assertThat(sink.rejections).extracting(Rejection::line).containsExactly(2L, 3L, 4L);
+        assertThat(sink.rejectionAt(2).reason()).isEqualTo("Чек «77 от 15.03.2024» отклонён целиком: ошибка в строке 3");
+        assertThat(sink.rejectionAt(3).reason()).startsWith("Колонка «Дата»: «32.03.2024 10:00»");
     }
 
     @Test

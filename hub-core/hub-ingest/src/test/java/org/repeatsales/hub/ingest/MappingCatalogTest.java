@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MappingCatalogTest {
 
+    /** The mappings the hub ships in config/mappings, as they are. */
     static MappingCatalog shipped() throws Exception {
-        return MappingCatalog.loadResources(MappingCatalogTest.class.getClassLoader(),
-                "mappings/1c-retail.yml", "mappings/excel-sales.yml");
+        return MappingCatalog.load(Path.of("../../config/mappings"));
     }
 
     @Test
@@ -22,9 +22,10 @@ class MappingCatalogTest {
         CsvMapping m = shipped().find("1C-Retail").orElseThrow();
         assertThat(m.source()).isEqualTo("1c-retail");
         assertThat(m.column(CsvMapping.AMOUNT)).isEqualTo("Сумма");
-        assertThat(m.key()).containsExactly("receiptNumber");
+        assertThat(m.keyParts()).containsExactly(new CsvMapping.KeyPart("purchaseDay", false),
+                new CsvMapping.KeyPart("pointOfSale", true), new CsvMapping.KeyPart("receiptNumber", false));
         assertThat(m.requiredColumns()).containsExactly("Дата", "Номер чека", "Количество", "Сумма");
-        assertThat(m.refundValues()).containsExactly("Возврат", "Возврат продажи");
+        assertThat(m.refundValues()).contains("Возврат", "Возврат продажи", "Возврат от покупателя");
         assertThat(m.sheet()).isNull();
     }
 

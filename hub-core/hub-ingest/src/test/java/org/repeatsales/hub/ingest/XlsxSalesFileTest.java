@@ -83,7 +83,7 @@ class XlsxSalesFileTest {
         assertThat(sink.rejections).isEmpty();
         ReceiptRecord r = sink.receipts.get(0);
         assertThat(r.line()).isEqualTo(4);
-        assertThat(r.naturalKey()).isEqualTo("ТЦ Мега|101");
+        assertThat(r.naturalKey()).isEqualTo("2024-03-15|ТЦ Мега|101");
         assertThat(r.purchasedAt()).isEqualTo(Instant.parse("2024-03-15T11:30:00Z"));
         assertThat(r.total()).isEqualTo(new BigDecimal("11111.18"));
         assertThat(r.discount()).isEqualTo(new BigDecimal("1234.50"));
@@ -106,7 +106,7 @@ class XlsxSalesFileTest {
                 new Object[] {"вчера", 2, null, null, null, "Шапка", null, 1, 800, 0, 800, "ТЦ Мега"},
                 new Object[] {null, null, null, null, null, "Итого", null, null, null, null, 1800, null});
         reader.read(f, FileFormat.XLSX, "excel-sales", sink);
-        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("ТЦ Мега|1");
+        assertThat(sink.receipts).extracting(ReceiptRecord::naturalKey).containsExactly("2024-03-15|ТЦ Мега|1");
         assertThat(sink.rejectionAt(5).reason()).isEqualTo("Колонка «Дата продажи»: «вчера» — не дата");
         assertThat(sink.rejectionAt(5).raw()).startsWith("вчера;2;;;;Шапка");
         assertThat(sink.rejectionAt(6).reason()).contains("не заполнена");
