@@ -488,10 +488,13 @@ public final class ReceiptJsonReader {
                     return false;
                 case "2":
                     return true;
+                // the shop paying someone (buying scrap from a person) and that payment coming back
+                // are no client's purchase
                 case "3":
-                case "4":
-                    // the shop paying someone (buying scrap, returning money it received) is no client's purchase
                     invalid(Field.OPERATION, value, "расход, не продажа");
+                    return false;
+                case "4":
+                    invalid(Field.OPERATION, value, "возврат расхода, не продажа");
                     return false;
                 default:
                     invalid(Field.OPERATION, value, "неизвестный тип операции (ожидается 1–4)");

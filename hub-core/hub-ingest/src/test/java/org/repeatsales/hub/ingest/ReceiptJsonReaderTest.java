@@ -255,6 +255,16 @@ class ReceiptJsonReaderTest {
     }
 
     @Test
+    void shouldRejectReturnOfExpenseNamingItSo() throws Exception {
+        CollectingSink out = readText("[{\"dateTime\":\"2024-03-01T12:34:00\",\"fiscalDriveNumber\":\"1\","
+                + "\"fiscalDocumentNumber\":1,\"operationType\":4,\"totalSum\":8999}]");
+
+        assertThat(out.receipts).isEmpty();
+        assertThat(out.rejections).singleElement().extracting(Rejection::reason)
+                .isEqualTo("Поле «operationType»: «4» — возврат расхода, не продажа");
+    }
+
+    @Test
     void shouldRejectNegativeTotal() throws Exception {
         assertThat(readResource("bare_receipts.json").rejections.get(0).reason())
                 .isEqualTo("Поле «totalSum»: «-100» — отрицательная сумма");
