@@ -16,6 +16,18 @@ class ContactsTest {
         assertThat(Contacts.phone(raw)).isEqualTo("+79161234567");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"\u00a0+7\u00a0916\u00a0123-45-67\u00a0", "+7\u202f916\u202f123\u202f45\u202f67",
+            "8\u2007916\u20071234567", "\ufeff89161234567", "\u200b+7 (916) 123-45-67\u2060"})
+    void shouldReadPhoneWrittenWithNoBreakOrZeroWidthSpaces(String raw) {
+        assertThat(Contacts.phone(raw)).isEqualTo("+79161234567");
+    }
+
+    @Test
+    void shouldReadLandlineWrittenWithNarrowNoBreakSpaces() {
+        assertThat(Contacts.phone("\ufeff8\u202f(495)\u202f123-45-67\u00a0")).isEqualTo("+74951234567");
+    }
+
     @Test
     void shouldNormaliseMoscowLandlineWithTrunkPrefix() {
         assertThat(Contacts.phone("8 (495) 123-45-67")).isEqualTo("+74951234567");
@@ -39,7 +51,7 @@ class ContactsTest {
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {"   ", "none", "нет", "-", "garbage", "12345", "+7 (000) 000-00-00", "8 916 123-45-67-89-01-23",
-            "ivanov79161234567@mail.ru"})
+            "ivanov79161234567@mail.ru", "\u00a0-\u00a0"})
     void shouldReturnNullForMissingOrInvalidPhone(String raw) {
         assertThat(Contacts.phone(raw)).isNull();
     }
@@ -47,6 +59,20 @@ class ContactsTest {
     @Test
     void shouldLowerCaseAndTrimEmail() {
         assertThat(Contacts.email("  Maria.Ivanova@Mail.RU ")).isEqualTo("maria.ivanova@mail.ru");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\u00a0gordey@example.ru\u00a0", "\u202fGordey@Example.ru\u202f", "\u2007gordey@example.ru",
+            "\ufeffgordey@example.ru", "\u200bgordey@example.ru\u2060", " \u00a0 gordey@example.ru \u00a0\t",
+            "mailto:\u00a0gordey@example.ru"})
+    void shouldTrimNoBreakAndZeroWidthSpacesAroundEmailSoThatTheClientIsOne(String raw) {
+        assertThat(Contacts.email(raw)).isEqualTo("gordey@example.ru");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gordey\u00a0egorov@example.ru", "gordey@example\u202f.ru", "gordey@exa\ufeffmple.ru"})
+    void shouldRefuseEmailWithNoBreakOrZeroWidthSpaceInside(String raw) {
+        assertThat(Contacts.email(raw)).isNull();
     }
 
     @Test
@@ -96,6 +122,16 @@ class ContactsTest {
     @Test
     void shouldTreatUnusableTag1008AsAnonymousBuyer() {
         assertThat(Contacts.buyerFromTag1008("не указан").isAnonymous()).isTrue();
+    }
+
+    @Test
+    void shouldTreatNonePaddedWithNoBreakSpacesAsAnonymousBuyer() {
+        assertThat(Contacts.buyerFromTag1008("\u00a0none\u00a0", "\u00a0\u202f")).isSameAs(Buyer.ANONYMOUS);
+    }
+
+    @Test
+    void shouldTrimNoBreakSpacesAroundBuyerNameFromTag1227() {
+        assertThat(Contacts.buyerFromTag1008("89161234567", "\u00a0ООО «Ромашка»\u00a0").name()).isEqualTo("ООО «Ромашка»");
     }
 
     @Test
