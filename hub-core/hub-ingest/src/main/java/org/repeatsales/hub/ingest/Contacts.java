@@ -30,17 +30,27 @@ public final class Contacts {
     private static final Pattern EMAIL = Pattern.compile(
             "[^" + BLANKS + "@]+@(?:[^" + BLANKS + "@.]+\\.)+[^" + BLANKS + "@.\\d]{2,}");
 
+    /** Excel's display of a long number ("7,91668E+10"): the digits it rounded away are lost. */
+    private static final Pattern SCIENTIFIC = Pattern.compile(
+            "[" + BLANKS + "]*[+-]?\\d+(?:[.,]\\d+)?[eE][+-]?\\d+[" + BLANKS + "]*");
+
     private Contacts() {
     }
 
     /**
      * The phone in E.164 ("+79161234567"), reading numbers without a country code as Russian;
-     * {@code null} when the text is empty, a placeholder, or not a valid number.
+     * {@code null} when the text is empty, a placeholder, or holds no valid number. Of a cell with
+     * several numbers or with words around the number, the first valid number is the phone.
      */
     public static String phone(String raw) {
         if (raw == null) {
             return null;
         }
+        String whole = singlePhone(raw);
+        return whole != null ? whole : firstOfSeveralPhones(raw);
+    }
+
+    private static String singlePhone(String raw) {
         int length = raw.length();
         char[] digits = new char[Math.min(length, 32)];
         int count = 0;
@@ -70,8 +80,45 @@ public final class Contacts {
             if (fast != null) {
                 return fast;
             }
+        } else if (SCIENTIFIC.matcher(raw).matches()) {
+            return null;
         }
         return viaLibphonenumber(raw);
+    }
+
+    /**
+     * People put a second number, a note or a label into the phone cell ("+7 916 111-11-02,
+     * +7 926 111-11-03", "89161111105 / 89261111106", "+7-916-111-11-04 (моб.)", "тел. 8 (916)
+     * 111-11-07"), and libphonenumber gives up on the whole. Losing the number would make a known
+     * client anonymous, so each run of the characters a phone is written with is tried on its own,
+     * in order; a slash, a letter or a comma ends a run, and a plus after digits starts the next.
+     */
+    private static String firstOfSeveralPhones(String raw) {
+        if (raw.indexOf('@') >= 0 || SCIENTIFIC.matcher(raw).matches()) {
+            return null;
+        }
+        int length = raw.length();
+        int start = 0;
+        boolean digits = false;
+        for (int i = 0; i <= length; i++) {
+            char c = i < length ? raw.charAt(i) : ',';
+            boolean digit = c >= '0' && c <= '9';
+            boolean boundary = !digit && c != '+' && (c == '/' || !isPhoneSeparator(c));
+            if (boundary || (c == '+' && digits)) {
+                // the whole cell has already been tried
+                if (digits && (start > 0 || i < length)) {
+                    String phone = singlePhone(raw.substring(start, i));
+                    if (phone != null) {
+                        return phone;
+                    }
+                }
+                start = boundary ? i + 1 : i;
+                digits = false;
+            } else if (digit) {
+                digits = true;
+            }
+        }
+        return null;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,6 +27,29 @@ class ContactsTest {
     @Test
     void shouldReadLandlineWrittenWithNarrowNoBreakSpaces() {
         assertThat(Contacts.phone("\ufeff8\u202f(495)\u202f123-45-67\u00a0")).isEqualTo("+74951234567");
+    }
+
+    @ParameterizedTest(name = "[{0}] is {1}")
+    @CsvSource(delimiter = '|', value = {
+            "+7 916 111-11-02, +7 926 111-11-03|+79161111102",
+            "+7 916 111-11-02; +7 926 111-11-03|+79161111102",
+            "89161111105 / 89261111106|+79161111105",
+            "+7 916 111-11-08 +7 926 111-11-09|+79161111108",
+            "+7-916-111-11-04 (моб.)|+79161111104",
+            "тел. 8 (916) 111-11-07|+79161111107",
+            "моб. 89161111110, раб. 8 (495) 123-45-67|+79161111110",
+            "8 916 111 11 06 доб. 12|+79161111106",
+            "12345, 8 (495) 123-45-67|+74951234567",
+            "не звонить!, +375 29 123-45-67|+375291234567",
+    })
+    void shouldTakeTheFirstValidNumberOfCellWithSeveralOrWithWords(String raw, String phone) {
+        assertThat(Contacts.phone(raw)).isEqualTo(phone);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"7,91668E+10", "7.91668E+10", "7,91668e+10", " 7,91668E+10 ", "7,9161234567E+10", "7,91612E10"})
+    void shouldNotGuessPhoneFromExcelScientificNotationWhichLostDigits(String raw) {
+        assertThat(Contacts.phone(raw)).isNull();
     }
 
     @Test
@@ -51,7 +75,7 @@ class ContactsTest {
     @ParameterizedTest
     @NullAndEmptySource
     @ValueSource(strings = {"   ", "none", "нет", "-", "garbage", "12345", "+7 (000) 000-00-00", "8 916 123-45-67-89-01-23",
-            "ivanov79161234567@mail.ru", "\u00a0-\u00a0"})
+            "ivanov79161234567@mail.ru", "не указан", "\u00a0-\u00a0", "12345, 67890", "тел. 12345", "+7 (000) 000-00-00, нет"})
     void shouldReturnNullForMissingOrInvalidPhone(String raw) {
         assertThat(Contacts.phone(raw)).isNull();
     }
