@@ -37,7 +37,7 @@ public class ClientQueries {
     public ClientView.Page search(String phone, String email, String q, int offset, int limit) {
         List<Condition> conditions = new ArrayList<>();
         if (phone != null && !phone.isBlank()) {
-            String normalised = Contacts.phone(phone);
+            String normalised = phoneOfQuery(phone);
             if (normalised == null) {
                 throw new IllegalArgumentException("Parameter 'phone': '" + phone + "' is not a phone number");
             }
@@ -66,6 +66,24 @@ public class ClientQueries {
                 .fetch(r -> new ClientView.Summary(r.get(CLIENT.ID), r.get(CLIENT.NAME), r.get(CLIENT.PHONE),
                         r.get(CLIENT.EMAIL), stats(r)));
         return new ClientView.Page(total, items);
+    }
+
+    /**
+     * The phone as the import would store it; digits alone that are no Russian number are taken
+     * as an international number without its "+". People and scripts leave the plus out of a query
+     * string (an unencoded one even arrives as a space), and the import keeps "+375 29 123-45-67"
+     * as +375291234567, so "375291234567" must find it rather than be refused.
+     */
+    static String phoneOfQuery(String phone) {
+        String normalised = Contacts.phone(phone);
+        if (normalised != null) {
+            return normalised;
+        }
+        String digits = phone.strip();
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        return Contacts.phone("+" + digits);
     }
 
     public Optional<ClientView.Card> card(long id, int receiptLimit) {

@@ -101,6 +101,30 @@ class CsvImportTest {
     }
 
     @Test
+    void shouldFindClientWithForeignPhoneByItsDigitsWithoutPlus() throws IOException {
+        importFile(csv("sales.csv", HEADER
+                + "15.01.2025 10:15;Ч-001;Уткина Роза;+375 29 123-45-67;;Кофе;1;299,50;299,50\r\n",
+                StandardCharsets.UTF_8));
+
+        // an unencoded "+" in a query string arrives as a space
+        for (String query : new String[] {"phone=375291234567", "phone=%2B375291234567", "phone=+375291234567"}) {
+            HubApiClient.Response r = api.get("/api/v1/clients?" + query);
+            assertThat(r.status()).as(query + ": " + r.body()).isEqualTo(200);
+            assertThat(r.json().get("total").asLong()).as(query).isEqualTo(1);
+            assertThat(r.json().get("items").get(0).get("phone").asText()).as(query).isEqualTo("+375291234567");
+        }
+    }
+
+    @Test
+    void shouldStillRefuseAPhoneQueryThatIsNoNumber() {
+        for (String query : new String[] {"phone=12345", "phone=abc375291234567"}) {
+            HubApiClient.Response r = api.get("/api/v1/clients?" + query);
+            assertThat(r.status()).as(query).isEqualTo(400);
+            assertThat(r.body()).as(query).contains("is not a phone number");
+        }
+    }
+
+    @Test
     void shouldAddNothingWhenTheSameFileIsImportedTwice() throws IOException {
         Path file = csv("sales.csv", HEADER
                 + "15.01.2025 10:15;Ч-001;Иванова Анна;89161234567;;Крем;2;150;300\r\n"

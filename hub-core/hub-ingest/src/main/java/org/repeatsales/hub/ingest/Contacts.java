@@ -19,24 +19,38 @@ public final class Contacts {
     /** Building the utility loads metadata for every country; do it once, it is thread-safe. */
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
+    /** What {@link #isBlank(char)} calls blank, as the body of a regex character class. */
+    private static final String BLANKS = "\\p{javaWhitespace}\\p{javaSpaceChar}\\ufeff\\u200b\\u2060";
+
     /**
      * Deliberately loose: the goal is to drop obvious junk ("нет", "-", a phone in the e-mail
      * column), not to implement RFC 5322. The top-level domain must have at least two non-digit
      * characters, so "user@host.1" is rejected while "user@почта.рф" is kept.
      */
-    private static final Pattern EMAIL = Pattern.compile("[^\\s@]+@(?:[^\\s@.]+\\.)+[^\\s@.\\d]{2,}");
+    private static final Pattern EMAIL = Pattern.compile(
+            "[^" + BLANKS + "@]+@(?:[^" + BLANKS + "@.]+\\.)+[^" + BLANKS + "@.\\d]{2,}");
+
+    /** Excel's display of a long number ("7,91668E+10"): the digits it rounded away are lost. */
+    private static final Pattern SCIENTIFIC = Pattern.compile(
+            "[" + BLANKS + "]*[+-]?\\d+(?:[.,]\\d+)?[eE][+-]?\\d+[" + BLANKS + "]*");
 
     private Contacts() {
     }
 
     /**
      * The phone in E.164 ("+79161234567"), reading numbers without a country code as Russian;
-     * {@code null} when the text is empty, a placeholder, or not a valid number.
+     * {@code null} when the text is empty, a placeholder, or holds no valid number. Of a cell with
+     * several numbers or with words around the number, the first valid number is the phone.
      */
     public static String phone(String raw) {
         if (raw == null) {
             return null;
         }
+        String whole = singlePhone(raw);
+        return whole != null ? whole : firstOfSeveralPhones(raw);
+    }
+
+    private static String singlePhone(String raw) {
         int length = raw.length();
         char[] digits = new char[Math.min(length, 32)];
         int count = 0;
@@ -66,8 +80,45 @@ public final class Contacts {
             if (fast != null) {
                 return fast;
             }
+        } else if (SCIENTIFIC.matcher(raw).matches()) {
+            return null;
         }
         return viaLibphonenumber(raw);
+    }
+
+    /**
+     * People put a second number, a note or a label into the phone cell ("+7 916 111-11-02,
+     * +7 926 111-11-03", "89161111105 / 89261111106", "+7-916-111-11-04 (моб.)", "тел. 8 (916)
+     * 111-11-07"), and libphonenumber gives up on the whole. Losing the number would make a known
+     * client anonymous, so each run of the characters a phone is written with is tried on its own,
+     * in order; a slash, a letter or a comma ends a run, and a plus after digits starts the next.
+     */
+    private static String firstOfSeveralPhones(String raw) {
+        if (raw.indexOf('@') >= 0 || SCIENTIFIC.matcher(raw).matches()) {
+            return null;
+        }
+        int length = raw.length();
+        int start = 0;
+        boolean digits = false;
+        for (int i = 0; i <= length; i++) {
+            char c = i < length ? raw.charAt(i) : ',';
+            boolean digit = c >= '0' && c <= '9';
+            boolean boundary = !digit && c != '+' && (c == '/' || !isPhoneSeparator(c));
+            if (boundary || (c == '+' && digits)) {
+                // the whole cell has already been tried
+                if (digits && (start > 0 || i < length)) {
+                    String phone = singlePhone(raw.substring(start, i));
+                    if (phone != null) {
+                        return phone;
+                    }
+                }
+                start = boundary ? i + 1 : i;
+                digits = false;
+            } else if (digit) {
+                digits = true;
+            }
+        }
+        return null;
     }
 
     /**
@@ -94,13 +145,19 @@ public final class Contacts {
     }
 
     private static boolean isPhoneSeparator(char c) {
-        return c == ' ' || c == '-' || c == '(' || c == ')' || c == '.' || c == '/' || c == '\u00a0' || c == '\t'
-                || c == '\u2010' || c == '\u2011' || c == '\u2012' || c == '\u2013' || c == '\u2014';
+        return c == ' ' || c == '-' || c == '(' || c == ')' || c == '.' || c == '/'
+                || c == '\u2010' || c == '\u2011' || c == '\u2012' || c == '\u2013' || c == '\u2014' || isBlank(c);
     }
 
     private static String viaLibphonenumber(String raw) {
         try {
-            PhoneNumber number = PHONES.parse(raw.trim(), DEFAULT_REGION);
+            // libphonenumber takes U+00A0 between digits but not the narrow or zero-width spaces
+            StringBuilder spaced = new StringBuilder(raw.length());
+            for (int i = 0; i < raw.length(); i++) {
+                char c = raw.charAt(i);
+                spaced.append(isBlank(c) ? ' ' : c);
+            }
+            PhoneNumber number = PHONES.parse(spaced.toString().trim(), DEFAULT_REGION);
             if (!PHONES.isValidNumber(number)) {
                 return null;
             }
@@ -115,9 +172,9 @@ public final class Contacts {
         if (raw == null) {
             return null;
         }
-        String value = raw.trim().toLowerCase(Locale.ROOT);
+        String value = stripBlanks(raw).toLowerCase(Locale.ROOT);
         if (value.startsWith("mailto:")) {
-            value = value.substring("mailto:".length()).trim();
+            value = stripBlanks(value.substring("mailto:".length()));
         }
         if (value.isEmpty() || !EMAIL.matcher(value).matches()) {
             return null;
@@ -139,7 +196,10 @@ public final class Contacts {
      * receipt has it (FFD 1.2 receipts for organisations and some loyalty integrations).
      */
     public static Buyer buyerFromTag1008(String value, String buyerName) {
-        String name = buyerName == null || buyerName.isBlank() ? null : buyerName.trim();
+        String name = buyerName == null ? null : stripBlanks(buyerName);
+        if (name != null && name.isEmpty()) {
+            name = null;
+        }
         String phone = null;
         String email = null;
         if (value != null && !isPlaceholder(value)) {
@@ -156,8 +216,31 @@ public final class Contacts {
     }
 
     private static boolean isPlaceholder(String value) {
-        String v = value.trim();
+        String v = stripBlanks(value);
         return v.isEmpty() || v.equalsIgnoreCase("none") || v.equalsIgnoreCase("null") || v.equals("-")
                 || v.equalsIgnoreCase("нет");
+    }
+
+    /**
+     * Excel and 1C pad cells with no-break spaces (U+00A0, the narrow U+202F, the figure space
+     * U+2007), and text pasted from web pages or joined from UTF-8 files brings zero-width ones
+     * (U+FEFF, U+200B, U+2060). {@link String#strip()} keeps all of these, and an address padded
+     * with them would be a second client.
+     */
+    static boolean isBlank(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\ufeff' || c == '\u200b' || c == '\u2060';
+    }
+
+    /** The text without what {@link #isBlank(char)} calls blank at either end. */
+    static String stripBlanks(String text) {
+        int start = 0;
+        int end = text.length();
+        while (start < end && isBlank(text.charAt(start))) {
+            start++;
+        }
+        while (end > start && isBlank(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(start, end);
     }
 }

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -470,12 +471,20 @@ public final class ReceiptJsonReader {
             }
         }
 
-        /** Some exports write the time as a Unix timestamp, mostly in seconds, rarely in milliseconds. */
-        private static Instant epoch(long value) {
+        /**
+         * Some exports write the time as a Unix timestamp, mostly in seconds, rarely in
+         * milliseconds. The register stores its local wall-clock time in FFD tag 1012 as if it
+         * were UTC, and the FNS export passes that number on (receipt viewers show it with
+         * utcfromtimestamp), so it is read in the registers' zone like the text form: otherwise
+         * the same receipt in the two forms would be hours apart and land on another day.
+         */
+        private Instant epoch(long value) {
             if (value <= 0) {
                 return null;
             }
-            return value >= 100_000_000_000L ? Instant.ofEpochMilli(value) : Instant.ofEpochSecond(value);
+            long seconds = value >= 100_000_000_000L ? Math.floorDiv(value, 1000L) : value;
+            int nanos = value >= 100_000_000_000L ? (int) Math.floorMod(value, 1000L) * 1_000_000 : 0;
+            return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC).atZone(zone).toInstant();
         }
 
         private boolean refund() {
@@ -488,10 +497,13 @@ public final class ReceiptJsonReader {
                     return false;
                 case "2":
                     return true;
+                // the shop paying someone (buying scrap from a person) and that payment coming back
+                // are no client's purchase
                 case "3":
-                case "4":
-                    // the shop paying someone (buying scrap, returning money it received) is no client's purchase
                     invalid(Field.OPERATION, value, "расход, не продажа");
+                    return false;
+                case "4":
+                    invalid(Field.OPERATION, value, "возврат расхода, не продажа");
                     return false;
                 default:
                     invalid(Field.OPERATION, value, "неизвестный тип операции (ожидается 1–4)");

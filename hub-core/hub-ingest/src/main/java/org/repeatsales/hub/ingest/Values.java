@@ -235,7 +235,9 @@ public final class Values {
     /**
      * A yes/no answer of a consent column: {@code да}, {@code нет}, {@code yes}, {@code no},
      * {@code 1}, {@code 0} (also {@code д}, {@code н}, {@code y}, {@code n}, {@code true},
-     * {@code false}, {@code +}, {@code -}), in any case. Blank is null: the file says nothing.
+     * {@code false}, {@code истина}, {@code ложь}, {@code +}, {@code -}), in any case. 1C writes
+     * a Boolean attribute as {@code Истина}/{@code Ложь} when it exports it as text. Blank is
+     * null: the file says nothing.
      *
      * @throws IllegalArgumentException for anything else, with a Russian reason
      */
@@ -244,8 +246,8 @@ public final class Values {
             return null;
         }
         return switch (raw.strip().toLowerCase(java.util.Locale.ROOT)) {
-            case "да", "д", "yes", "y", "1", "true", "+" -> Boolean.TRUE;
-            case "нет", "н", "no", "n", "0", "false", "-" -> Boolean.FALSE;
+            case "да", "д", "yes", "y", "1", "true", "истина", "+" -> Boolean.TRUE;
+            case "нет", "н", "no", "n", "0", "false", "ложь", "-" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("не согласие: ожидается да, нет, yes, no, 1 или 0");
         };
     }

@@ -74,6 +74,17 @@ class CsvSalesFileTest {
     }
 
     @Test
+    void shouldRecogniseTheBuyerWhoseContactsArePaddedWithNoBreakSpaces() throws Exception {
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "01.03.2024 10:00;1;Гордей Егоров;+7\u00a0916\u00a0800-80-01;\u00a0gordey@example.ru\u00a0;Чай;1;10;10",
+                "02.03.2024 10:00;2;Гордей Егоров;89168008001;gordey@example.ru;Чай;1;10;10"));
+
+        Buyer gordey = new Buyer("Гордей Егоров", "+79168008001", "gordey@example.ru", null, null, null);
+        assertThat(sink.rejections).isEmpty();
+        assertThat(sink.receipts).extracting(ReceiptRecord::buyer).containsExactly(gordey, gordey);
+    }
+
+    @Test
     void shouldDetectWindows1251() throws Exception {
         Path f = csv(CP1251, HEADER, "15.03.2024;1;Пётр;;;Молоко;1;80;80");
         ReadResult result = read(f);

@@ -113,15 +113,39 @@ class ReceiptJsonReaderTest {
     }
 
     @Test
-    void shouldReadEpochSecondsDateTime() throws Exception {
-        assertThat(readResource("fns_export.json").receipts.get(3).purchasedAt()).isEqualTo(Instant.ofEpochSecond(1616050800L));
+    void shouldReadEpochSecondsDateTimeAsTheRegistersWallClock() throws Exception {
+        // 1616050800 is 2021-03-18 07:00:00 read as UTC: the time printed on the receipt in Moscow
+        assertThat(readResource("fns_export.json").receipts.get(3).purchasedAt()).isEqualTo(Instant.parse("2021-03-18T04:00:00Z"));
     }
 
     @Test
     void shouldReadEpochSecondsWrittenAsFloat() throws Exception {
         CollectingSink out = readText("[{\"dateTime\":1616050800.0,\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,\"totalSum\":100}]");
 
-        assertThat(out.receipts.get(0).purchasedAt()).isEqualTo(Instant.ofEpochSecond(1616050800L));
+        assertThat(out.receipts.get(0).purchasedAt()).isEqualTo(Instant.parse("2021-03-18T04:00:00Z"));
+    }
+
+    @Test
+    void shouldGiveTheSamePurchaseInstantForNumericAndTextDateTimeOfOneReceipt() throws Exception {
+        String receipt = "[{\"dateTime\":%s,\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,\"totalSum\":100}]";
+
+        Instant fromText = readText(receipt.formatted("\"2024-03-01T12:34:00\"")).receipts.get(0).purchasedAt();
+        Instant fromSeconds = readText(receipt.formatted("1709296440")).receipts.get(0).purchasedAt();
+        Instant fromSecondsAsText = readText(receipt.formatted("\"1709296440\"")).receipts.get(0).purchasedAt();
+        Instant fromMilliseconds = readText(receipt.formatted("1709296440000")).receipts.get(0).purchasedAt();
+
+        assertThat(fromText).isEqualTo(Instant.parse("2024-03-01T09:34:00Z"));
+        assertThat(fromSeconds).isEqualTo(fromText);
+        assertThat(fromSecondsAsText).isEqualTo(fromText);
+        assertThat(fromMilliseconds).isEqualTo(fromText);
+    }
+
+    @Test
+    void shouldReadNumericDateTimeInTheGivenZone() throws Exception {
+        CollectingSink out = read(new ReceiptJsonReader(ZoneId.of("Asia/Yekaterinburg")),
+                stream("[{\"dateTime\":1709296440,\"fiscalDriveNumber\":\"1\",\"fiscalDocumentNumber\":1,\"totalSum\":100}]"));
+
+        assertThat(out.receipts.get(0).purchasedAt()).isEqualTo(Instant.parse("2024-03-01T07:34:00Z"));
     }
 
     @Test
@@ -252,6 +276,16 @@ class ReceiptJsonReaderTest {
     @Test
     void shouldRejectExpenseAsNotASale() throws Exception {
         assertThat(readResource("fns_export.json").rejections.get(1).reason()).contains("расход, не продажа");
+    }
+
+    @Test
+    void shouldRejectReturnOfExpenseNamingItSo() throws Exception {
+        CollectingSink out = readText("[{\"dateTime\":\"2024-03-01T12:34:00\",\"fiscalDriveNumber\":\"1\","
+                + "\"fiscalDocumentNumber\":1,\"operationType\":4,\"totalSum\":8999}]");
+
+        assertThat(out.receipts).isEmpty();
+        assertThat(out.rejections).singleElement().extracting(Rejection::reason)
+                .isEqualTo("Поле «operationType»: «4» — возврат расхода, не продажа");
     }
 
     @Test

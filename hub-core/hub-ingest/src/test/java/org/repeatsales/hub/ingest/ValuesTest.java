@@ -111,4 +111,14 @@ class ValuesTest {
         assertThatThrownBy(() -> Values.consent("возможно")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("не согласие: ожидается да, нет, yes, no, 1 или 0");
     }
+
+    @Test
+    void shouldReadConsentAsOneCWritesBooleans() {
+        for (String yes : new String[] {"Истина", "истина", "ИСТИНА"}) {
+            assertThat(Values.consent(yes)).as(yes).isTrue();
+        }
+        for (String no : new String[] {"Ложь", "ложь", "ЛОЖЬ"}) {
+            assertThat(Values.consent(no)).as(no).isFalse();
+        }
+    }
 }
