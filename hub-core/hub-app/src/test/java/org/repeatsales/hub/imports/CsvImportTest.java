@@ -125,6 +125,42 @@ class CsvImportTest {
     }
 
     @Test
+    void shouldKeepAReceiptOfAnEarlierShiftWhenALaterExportUsesItsNumberAgain() throws IOException {
+        importFile(csv("day1.csv", HEADER
+                + "10.03.2025 10:00;1;Тамара Зайцева;89166006001;;Пальто;1;9 000,00;9 000,00\r\n", StandardCharsets.UTF_8));
+
+        JsonNode day2 = importFile(csv("day2.csv", HEADER
+                + "11.03.2025 10:00;1;Устин Иголкин;89166006002;;Носки;1;300,00;300,00\r\n", StandardCharsets.UTF_8));
+
+        assertThat(day2.get("inserted").asLong()).isEqualTo(1);
+        assertThat(day2.get("updated").asLong()).isZero();
+        assertThat(jdbc.queryForObject("select revenue from client_stats s join client c on c.id = s.client_id"
+                + " where c.phone = '+79166006001'", java.math.BigDecimal.class)).isEqualByComparingTo("9000");
+        assertThat(jdbc.queryForObject("select count(*) from receipt", Integer.class)).isEqualTo(2);
+        StoreAssertions.assertStatsExact(jdbc);
+    }
+
+    @Test
+    void shouldImportAReceiptWhoseRowsAreApartWholeAndFindItUnchangedOnReimport() throws IOException {
+        Path file = csv("by-item.csv", HEADER
+                + "01.03.2025 10:00;Ч13-1;Харитон Шилов;89161130001;;Т1;1;100,00;100,00\r\n"
+                + "01.03.2025 10:05;Ч13-2;Шилова Ада;89161130002;;Т2;1;200,00;200,00\r\n"
+                + "01.03.2025 10:00;Ч13-1;Харитон Шилов;89161130001;;Т3;1;300,00;300,00\r\n", StandardCharsets.UTF_8);
+
+        JsonNode first = importFile(file);
+        JsonNode again = importFile(file);
+
+        assertThat(first.get("inserted").asLong()).isEqualTo(3);
+        assertThat(first.get("rejected").asLong()).isZero();
+        assertThat(jdbc.queryForObject("select total from receipt where natural_key = '2025-03-01|Ч13-1'", java.math.BigDecimal.class))
+                .isEqualByComparingTo("400");
+        assertThat(jdbc.queryForObject("select count(*) from receipt_line", Integer.class)).isEqualTo(3);
+        assertThat(again.get("unchanged").asLong()).isEqualTo(3);
+        assertThat(again.get("updated").asLong()).isZero();
+        StoreAssertions.assertStatsExact(jdbc);
+    }
+
+    @Test
     void shouldAddNothingWhenTheSameFileIsImportedTwice() throws IOException {
         Path file = csv("sales.csv", HEADER
                 + "15.01.2025 10:15;Ч-001;Иванова Анна;89161234567;;Крем;2;150;300\r\n"
@@ -159,7 +195,7 @@ class CsvImportTest {
         assertThat(overlap.get("updated").asLong()).isEqualTo(1);
         assertThat(overlap.get("inserted").asLong()).isEqualTo(1);
         assertThat(jdbc.queryForObject("select count(*) from receipt", Integer.class)).isEqualTo(3);
-        assertThat(jdbc.queryForObject("select quantity from receipt_line l join receipt r on r.id = l.receipt_id where r.natural_key = 'Ч-002'",
+        assertThat(jdbc.queryForObject("select quantity from receipt_line l join receipt r on r.id = l.receipt_id where r.natural_key = '2025-01-16|Ч-002'",
                 java.math.BigDecimal.class)).isEqualByComparingTo("2");
         assertThat(jdbc.queryForObject("select revenue from client_stats", java.math.BigDecimal.class)).isEqualByComparingTo("1000");
         StoreAssertions.assertStatsExact(jdbc);

@@ -83,10 +83,10 @@ class ExcelImportTest {
         assertThat(report.get("rowsRead").asLong()).isEqualTo(3);
         assertThat(report.get("inserted").asLong()).isEqualTo(3);
         assertThat(jdbc.queryForObject("select count(*) from client", Integer.class)).isEqualTo(1);
-        assertThat(jdbc.queryForObject("select total from receipt where natural_key = 'E-1'", BigDecimal.class))
+        assertThat(jdbc.queryForObject("select total from receipt where natural_key = '2025-04-01|E-1'", BigDecimal.class))
                 .isEqualByComparingTo("800.99");
         assertThat(jdbc.queryForObject("select to_char(purchased_at at time zone 'Europe/Moscow', 'YYYY-MM-DD HH24:MI') from receipt"
-                + " where natural_key = 'E-2'", String.class)).isEqualTo("2025-04-03 18:05");
+                + " where natural_key = '2025-04-03|E-2'", String.class)).isEqualTo("2025-04-03 18:05");
         StoreAssertions.assertStatsExact(jdbc);
     }
 }

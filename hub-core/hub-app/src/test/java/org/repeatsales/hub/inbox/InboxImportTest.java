@@ -36,7 +36,7 @@ class InboxImportTest {
         Long runId = jdbc.queryForObject("select id from import_run where file = 'z-report.csv'", Long.class);
         assertThat(processed.getFileName().toString()).isEqualTo(runId + "-z-report.csv");
         assertThat(jdbc.queryForObject("select source from import_run where id = ?", String.class, runId)).isEqualTo("inbox");
-        assertThat(jdbc.queryForObject("select count(*) from receipt where natural_key = 'IN-1'", Integer.class)).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select count(*) from receipt where natural_key = '2025-01-05|IN-1'", Integer.class)).isEqualTo(1);
         assertThat(file).doesNotExist();
     }
 

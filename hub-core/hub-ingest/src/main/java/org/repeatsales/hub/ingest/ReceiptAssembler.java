@@ -750,13 +750,13 @@ final class ReceiptAssembler {
         if (v == null) {
             return null;
         }
-        v = v.strip();
+        v = Contacts.stripBlanks(v); // exports pad cells with no-break spaces too
         return v.isEmpty() ? null : v;
     }
 
     private static boolean isBlank(String[] cells) {
         for (String c : cells) {
-            if (c != null && !c.isBlank()) {
+            if (c != null && !Contacts.stripBlanks(c).isEmpty()) {
                 return false;
             }
         }

@@ -225,7 +225,7 @@ public final class Values {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        DateCursor c = new DateCursor(raw.strip());
+        DateCursor c = new DateCursor(Contacts.stripBlanks(raw));
         LocalDateTime local = c.dateTime();
         ZoneOffset offset = c.offset();
         c.expectEnd();
@@ -245,7 +245,7 @@ public final class Values {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        return switch (raw.strip().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (Contacts.stripBlanks(raw).toLowerCase(java.util.Locale.ROOT)) {
             case "да", "д", "yes", "y", "1", "true", "истина", "+" -> Boolean.TRUE;
             case "нет", "н", "no", "n", "0", "false", "ложь", "-" -> Boolean.FALSE;
             default -> throw new IllegalArgumentException("не согласие: ожидается да, нет, yes, no, 1 или 0");
@@ -257,7 +257,7 @@ public final class Values {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        DateCursor c = new DateCursor(raw.strip());
+        DateCursor c = new DateCursor(Contacts.stripBlanks(raw));
         LocalDateTime local = c.dateTime();
         c.offset();
         c.expectEnd();

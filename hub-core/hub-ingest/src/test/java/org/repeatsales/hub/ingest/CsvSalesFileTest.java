@@ -463,6 +463,21 @@ class CsvSalesFileTest {
     }
 
     @Test
+    void shouldTreatNoBreakSpacesAroundCellsAsBlanks() throws Exception {
+        read(csv(StandardCharsets.UTF_8, HEADER,
+                "15.03.2024 10:00;\u00a03\u00a0;\u00a0Гордей Егоров\u00a0;\u00a0;;Чай\u202f;1;100;100",
+                "15.03.2024 10:00;3;Гордей Егоров;8 916 555-44-33;;Сахар;1;50;50",
+                "\u00a0;\u00a0;;;;;;;"));
+        assertThat(sink.rejections).isEmpty();
+        ReceiptRecord r = sink.receipts.get(0);
+        assertThat(r.naturalKey()).isEqualTo("2024-03-15|3");
+        assertThat(r.rows()).isEqualTo(2);
+        assertThat(r.buyer().name()).isEqualTo("Гордей Егоров");
+        assertThat(r.buyer().phone()).isEqualTo("+79165554433");
+        assertThat(r.lines()).extracting(ReceiptLine::item).containsExactly("Чай", "Сахар");
+    }
+
+    @Test
     void shouldSkipTitleLinesAboveTheHeader() throws Exception {
         read(csv(CP1251, "Отчёт о продажах за март 2024", "", HEADER, "15.03.2024;1;;;;Чай;1;100;100"));
         assertThat(sink.rejections).isEmpty();
