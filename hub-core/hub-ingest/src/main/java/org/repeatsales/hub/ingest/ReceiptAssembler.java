@@ -661,11 +661,11 @@ final class ReceiptAssembler {
                 column = mapping.column(BUYER_NAME);
                 a = first.buyerName;
                 b = r.buyerName;
-            } else if (differs(Contacts.phone(first.phone), Contacts.phone(r.phone), true)) {
+            } else if (differsAsContact(first.phone, r.phone, Contacts::phone)) {
                 column = mapping.column(PHONE);
                 a = first.phone;
                 b = r.phone;
-            } else if (differs(Contacts.email(first.email), Contacts.email(r.email), true)) {
+            } else if (differsAsContact(first.email, r.email, Contacts::email)) {
                 column = mapping.column(EMAIL);
                 a = first.email;
                 b = r.email;
@@ -687,8 +687,16 @@ final class ReceiptAssembler {
         return null;
     }
 
+    /** Rows usually repeat the cell as it is, so only cells written differently are normalised. */
+    private static boolean differsAsContact(String a, String b, java.util.function.UnaryOperator<String> normalise) {
+        if (a == null || b == null || a.equals(b)) {
+            return false;
+        }
+        return differs(normalise.apply(a), normalise.apply(b), true);
+    }
+
     private static boolean differs(String a, String b, boolean exact) {
-        if (a == null || b == null) {
+        if (a == null || b == null || a.equals(b)) {
             return false;
         }
         return exact ? !a.equals(b) : !Headers.normalize(a).equals(Headers.normalize(b));
